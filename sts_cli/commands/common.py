@@ -1,0 +1,87 @@
+"""Options and helpers shared by the subcommands that read manifests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sts_cli.config import Config
+    from sts_cli.yamlparse import Limits
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print `sts: <message>` on stderr; the caller raises the returned Exit (code 2)."""
+    typer.echo(f"sts: {message}", err=True)
+    return typer.Exit(2)
+
+
+def resolve_version(option: str | None, config: Config) -> str:
+    from sts_cli.schemas import UnsupportedVersion, normalize_version
+
+    try:
+        return normalize_version(option or config.kubernetes_version)
+    except UnsupportedVersion as exc:
+        raise usage_error(str(exc)) from None
+
+
+def load_settings(config_path: Path | None, no_config: bool) -> Config:
+    from sts_cli.config import Config, ConfigError, load_config
+
+    if no_config:
+        return Config()
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise usage_error(str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class LimitOptions:
+    max_file_size: int
+    max_depth: int
+    max_aliases: int
+    max_nodes: int
+    max_documents: int
+
+    def limits(self) -> Limits:
+        from sts_cli.yamlparse import Limits
+
+        return Limits(max_depth=self.max_depth, max_aliases=self.max_aliases, max_nodes=self.max_nodes,
+                      max_documents=self.max_documents)
+
+
+def use_color(choice: str) -> bool:
+    """`auto` honours NO_COLOR, TERM=dumb and a non-terminal stdout, and forces colour on GitHub Actions."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+KUBERNETES_VERSION = typer.Option(None, "--kubernetes-version", "-k", metavar="X.Y",
+                                  help="Kubernetes minor version to check against (default: newest bundled).")
+NAMESPACE = typer.Option(None, "--namespace", "-n",
+                         help="Namespace of objects that name none (default: 'default').")
+CONFIG = typer.Option(None, "--config", help="Settings file (default: .sts.yaml or [tool.sts] in "
+                      "pyproject.toml, searched from the working directory upward).")
+NO_CONFIG = typer.Option(False, "--no-config", help="Ignore settings files.")
+MAX_FILE_SIZE = typer.Option(64 * 1024 * 1024, "--max-file-size", metavar="BYTES",
+                             help="Largest input file read.")
+MAX_DEPTH = typer.Option(100, "--max-depth", help="Deepest YAML nesting accepted.")
+MAX_ALIASES = typer.Option(1000, "--max-aliases", help="Most YAML aliases in one document.")
+MAX_NODES = typer.Option(500_000, "--max-nodes", help="Most YAML nodes in one document, aliases expanded.")
+MAX_DOCUMENTS = typer.Option(100_000, "--max-documents", help="Most documents in one file or stream.")

@@ -1,0 +1,155 @@
+"""`sts validate`: schema and rule findings for StatefulSets and Services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from sts_cli.commands.common import (
+    CONFIG,
+    KUBERNETES_VERSION,
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_DOCUMENTS,
+    MAX_FILE_SIZE,
+    MAX_NODES,
+    NAMESPACE,
+    NO_CONFIG,
+    LimitOptions,
+    load_settings,
+    resolve_version,
+    usage_error,
+    use_color,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="validate")(validate_command)
+
+
+def validate_command(
+    paths: list[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Files, folders (searched for *.yaml, *.yml, *.json) or - for stdin."),
+    kubernetes_version: str | None = KUBERNETES_VERSION,
+    namespace: str | None = NAMESPACE,
+    formats: list[str] = typer.Option([], "--format", "-f",
+                                      help="text, json, sarif, junit or github; repeat for several."),
+    outputs: list[str] = typer.Option([], "--output", "-o",
+                                      help="File for the --format at the same position (default: stdout)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: "
+                                       "error (default), warning or info."),
+    disable: list[str] = typer.Option([], "--disable", help="Rule id to turn off; repeatable."),
+    enable: list[str] = typer.Option([], "--enable", help="Optional rule id to turn on; repeatable."),
+    config: Path | None = CONFIG,
+    no_config: bool = NO_CONFIG,
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="Do not fail when the input holds no objects."),
+    summary: bool = typer.Option(False, "--summary", help="Print the summary line on stderr for machine formats."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the finding lines: no hints, no summary."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    max_file_size: int = MAX_FILE_SIZE,
+    max_depth: int = MAX_DEPTH,
+    max_aliases: int = MAX_ALIASES,
+    max_nodes: int = MAX_NODES,
+    max_documents: int = MAX_DOCUMENTS,
+) -> int:
+    """Check manifests against the Kubernetes schemas and the StatefulSet rules.
+
+    Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 the tool could not do its job.
+    """
+    from sts_cli.engine import ValidateOptions, validate
+    from sts_cli.findings import Severity
+    from sts_cli.report import FORMATS, ReportContext, renderer
+    from sts_cli.rules.base import REGISTRY, all_rules
+    from sts_cli.sources import UsageError
+
+    settings = load_settings(config, no_config)
+    version = resolve_version(kubernetes_version, settings)
+    if color not in ("auto", "always", "never"):
+        raise usage_error(f"--color must be auto, always or never, not {color!r}")
+    try:
+        threshold = Severity.parse(fail_on) if fail_on else (settings.fail_on or Severity.ERROR)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    chosen = list(formats) or ["text"]
+    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        chosen.append("github")
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if len(outputs) > len(chosen):
+        raise usage_error("more --output than --format options: pair each --output with a --format")
+    all_rules()
+    for rule_id in [*disable, *enable, *settings.disable, *settings.enable, *settings.severity]:
+        if rule_id not in REGISTRY:
+            raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
+    for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
+        if limit < 1:
+            raise usage_error("limits must be positive numbers")
+    limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents)
+    options = ValidateOptions(
+        kubernetes_version=version,
+        namespace=namespace or settings.namespace or "default",
+        limits=limits.limits(),
+        max_file_bytes=max_file_size,
+        allow_empty=allow_empty,
+        enable=frozenset([*enable, *settings.enable]),
+        disable=frozenset([*disable, *settings.disable]),
+        severity_overrides=tuple(settings.severity.items()),
+    )
+    targets = [Path(o) for o in outputs]
+    _check_outputs(targets, paths)
+    try:
+        result = validate(paths, options)
+    except UsageError as exc:
+        raise usage_error(str(exc)) from None
+
+    from sts_cli import __version__
+
+    code = 1 if result.failed(threshold) else 0
+    if result.summary.unreadable:
+        code = 2
+    for index, fmt in enumerate(chosen):
+        target = targets[index] if index < len(targets) else None
+        context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
+                                color=use_color(color) if target is None and fmt == "text" else False,
+                                quiet=quiet, show_summary=True, working_directory=os.getcwd())
+        text = renderer(fmt)(result, context)
+        if target is None:
+            typer.echo(text, nl=False)
+        else:
+            _write_output(target, text)
+    if summary and chosen != ["text"]:
+        from sts_cli.report.text_report import summary_line
+
+        typer.echo(summary_line(result.summary), err=True)
+    return code
+
+
+def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
+    """Refuse an --output that is an input or cannot be written, before doing any work."""
+    input_paths: set[str] = set()
+    for given in inputs:
+        if given != "-" and os.path.exists(given):
+            input_paths.add(os.path.realpath(given))
+    for target in targets:
+        real = os.path.realpath(target)
+        if real in input_paths or (any(real.startswith(p.rstrip(os.sep) + os.sep) for p in input_paths
+                                      if os.path.isdir(p)) and real.endswith((".yaml", ".yml", ".json"))):
+            raise usage_error(f"--output {target} is one of the inputs; sts never writes to its inputs")
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise usage_error(f"--output {target}: folder {parent} does not exist")
+        if target.is_dir():
+            raise usage_error(f"--output {target} is a folder")
+        if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            raise usage_error(f"--output {target}: permission denied")
+
+
+def _write_output(target: Path, text: str) -> None:
+    try:
+        with target.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None

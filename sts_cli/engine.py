@@ -1,0 +1,209 @@
+"""The validate pipeline: sources -> objects -> schema findings -> rule findings -> result.
+
+Plain values in, plain values out: no terminal, no exit codes, no options parsing here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sts_cli.documents import LoadedSource, ManifestObject, load_source
+from sts_cli.findings import Finding, Location, Severity
+from sts_cli.kinds import Kind, classify
+from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
+from sts_cli.schema_check import schema_findings
+from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, SourceSkip, expand_inputs, read_source
+from sts_cli.yamlparse import Limits
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    kubernetes_version: str
+    namespace: str = "default"
+    limits: Limits = field(default_factory=Limits)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    allow_empty: bool = False
+    enable: frozenset[str] = frozenset()
+    disable: frozenset[str] = frozenset()
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+
+
+@dataclass(slots=True)
+class CheckedObject:
+    """One StatefulSet or Service (or a mistaken kind), with its findings: a JUnit test case."""
+
+    origin: str
+    document: int
+    name: str
+    kind: str
+    location: Location
+    key: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    documents: int = 0
+    objects: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    invalid: int = 0
+    unreadable: int = 0
+    findings: Counter[Severity] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> int:
+        return self.findings[Severity.ERROR]
+
+    @property
+    def warnings(self) -> int:
+        return self.findings[Severity.WARNING]
+
+    @property
+    def infos(self) -> int:
+        return self.findings[Severity.INFO]
+
+
+@dataclass(slots=True)
+class ValidationResult:
+    findings: list[Finding]
+    summary: Summary
+    files: list[str]
+    objects: list[CheckedObject]
+    statefulsets: list[StatefulSetView]
+    services: list[ServiceView]
+    skipped_paths: list[SourceSkip] = field(default_factory=list)
+
+    def failed(self, threshold: Severity) -> bool:
+        return any(f.severity >= threshold for f in self.findings)
+
+
+@dataclass(slots=True)
+class _Collected:
+    """Per-source results, in input order, before cross-object rules run."""
+
+    loaded: list[LoadedSource] = field(default_factory=list)
+    statefulsets: list[StatefulSetView] = field(default_factory=list)
+    services: list[ServiceView] = field(default_factory=list)
+    others: list[ManifestObject] = field(default_factory=list)
+    objects: list[CheckedObject] = field(default_factory=list)
+    schema_paths: dict[int, set[str]] = field(default_factory=dict)
+
+
+def load_inputs(inputs: list[str], options: ValidateOptions) -> tuple[list[LoadedSource], list[SourceSkip]]:
+    """Read and parse every input (files, folders, `-`). Raises UsageError for missing paths."""
+    loaded: list[LoadedSource] = []
+    skipped: list[SourceSkip] = []
+    for item in expand_inputs(inputs):
+        if isinstance(item, SourceSkip):
+            skipped.append(item)
+            continue
+        loaded.append(load_source(read_source(item, options.max_file_bytes), options.limits))
+    return loaded, skipped
+
+
+def _check_objects(loaded: list[LoadedSource], options: ValidateOptions) -> _Collected:
+    collected = _Collected(loaded=loaded)
+    version = options.kubernetes_version
+    for source in loaded:
+        for obj in source.objects:
+            kind, findings = classify(obj, options.namespace)
+            if kind is None and not findings:
+                collected.others.append(obj)
+                continue
+            checked = CheckedObject(obj.origin, obj.document, obj.name,
+                                    kind.value if kind else obj.kind or "<no kind>",
+                                    obj.location(), obj.key, list(findings))
+            collected.objects.append(checked)
+            if kind is None:
+                continue
+            found = schema_findings(obj, version, kind.value, options.namespace)
+            checked.findings.extend(found)
+            collected.schema_paths[id(obj)] = {f.path for f in found}
+            if kind is Kind.STATEFULSET:
+                collected.statefulsets.append(statefulset_view(obj, options.namespace))
+            else:
+                collected.services.append(service_view(obj, options.namespace))
+    return collected
+
+
+def _rule_findings(collected: _Collected, options: ValidateOptions) -> list[Finding]:
+    from sts_cli.rules.base import RuleContext, all_rules
+
+    context = RuleContext(options.kubernetes_version, options.namespace, collected.statefulsets,
+                          collected.services, collected.others, collected.schema_paths)
+    findings: list[Finding] = []
+    for rule in all_rules():
+        if rule.check is None or rule.id in options.disable:
+            continue
+        if rule.optional and rule.id not in options.enable:
+            continue
+        findings.extend(rule.check(context))
+    return findings
+
+
+def _apply_settings(findings: Iterable[Finding], options: ValidateOptions) -> list[Finding]:
+    overrides = dict(options.severity_overrides)
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rule in options.disable:
+            continue
+        severity = overrides.get(finding.rule)
+        out.append(finding.with_severity(severity) if severity is not None else finding)
+    return out
+
+
+def validate(inputs: list[str], options: ValidateOptions) -> ValidationResult:
+    loaded, skipped = load_inputs(inputs, options)
+    return validate_loaded(loaded, skipped, options)
+
+
+def validate_loaded(loaded: list[LoadedSource], skipped: list[SourceSkip],
+                    options: ValidateOptions) -> ValidationResult:
+    collected = _check_objects(loaded, options)
+    findings: list[Finding] = []
+    for source in loaded:
+        findings.extend(source.findings)
+    for checked in collected.objects:
+        findings.extend(checked.findings)
+    rule_findings = _rule_findings(collected, options)
+    findings.extend(rule_findings)
+
+    from sts_cli.suppress import apply_suppressions
+
+    findings = apply_suppressions(findings, collected.statefulsets, collected.services, options.namespace)
+    findings = _apply_settings(findings, options)
+
+    summary = Summary(files=len(loaded), unreadable=sum(1 for s in loaded if s.unreadable))
+    summary.documents = sum(s.documents for s in loaded)
+    total_objects = sum(len(s.objects) for s in loaded)
+    if total_objects == 0 and not options.allow_empty and not any(
+            f.severity is Severity.ERROR for f in findings):
+        where = loaded[0].origin if len(loaded) == 1 else (loaded[0].origin if loaded else "<input>")
+        findings.append(Finding("no-objects", Severity.ERROR,
+                                "no Kubernetes objects found in the input" if loaded
+                                else "no YAML or JSON files found in the input",
+                                Location(where, 1, 1),
+                                hint="pass --allow-empty if an empty input is expected"))
+    for checked in collected.objects:
+        summary.objects[checked.kind] += 1
+    for obj in collected.others:
+        summary.skipped[obj.kind] += 1
+
+    order = {source.origin: index for index, source in enumerate(loaded)}
+    findings.sort(key=lambda f: (order.get(f.location.file, len(order)), *f.sort_key()))
+    # Per-object grouping for JUnit and the "invalid" count: findings land on the object they name.
+    by_key = {checked.key: checked for checked in collected.objects}
+    for checked in collected.objects:
+        checked.findings = []
+    for finding in findings:
+        summary.findings[finding.severity] += 1
+        target = by_key.get(finding.object_key)
+        if target is not None:
+            target.findings.append(finding)
+    summary.invalid = sum(1 for c in collected.objects if any(
+        f.severity is Severity.ERROR for f in c.findings))
+    return ValidationResult(findings, summary, [s.origin for s in loaded], collected.objects,
+                            collected.statefulsets, collected.services, skipped)

@@ -1,0 +1,18 @@
+"""Rule modules, one family per module. `load_all` imports them, which registers their rules."""
+
+from __future__ import annotations
+
+import importlib
+
+_MODULES = (
+    "sts_cli.rules.input_rules",
+)
+_loaded = False
+
+
+def load_all() -> None:
+    global _loaded
+    if not _loaded:
+        for name in _MODULES:
+            importlib.import_module(name)
+        _loaded = True

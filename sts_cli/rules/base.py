@@ -1,0 +1,115 @@
+"""The rule catalog's plumbing: what a rule is, where rules are registered, what a check sees.
+
+A rule's explanation lives in the docstring of its check, next to the code, so that
+`sts rules`, `sts explain`, SARIF rule metadata and the README table come from one source.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sts_cli.documents import ManifestObject
+from sts_cli.findings import Finding, Related, Severity
+from sts_cli.model import ServiceView, StatefulSetView
+from sts_cli.schemas import version_tuple
+
+Check = Callable[["RuleContext"], Iterable[Finding]]
+
+CATEGORIES = {
+    "input": "reading the files (YAML syntax, encoding, limits)",
+    "schema": "the Kubernetes API schema of the chosen version",
+    "api": "rejected by the API server, though the schema allows it",
+    "runtime": "accepted by the API server, broken at run time",
+    "advice": "works, but probably not as intended",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    explanation: str
+    category: str
+    source: str = ""
+    optional: bool = False
+    check: Check | None = None
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://sts.invalid/rules/{self.id}"
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register_rule(rule: Rule) -> Rule:
+    if rule.id in REGISTRY:
+        raise ValueError(f"rule {rule.id} registered twice")
+    if rule.category not in CATEGORIES:
+        raise ValueError(f"rule {rule.id}: unknown category {rule.category}")
+    REGISTRY[rule.id] = rule
+    return rule
+
+
+def rule(id: str, severity: Severity, summary: str, category: str, source: str = "",
+         optional: bool = False) -> Callable[[Check], Check]:
+    """Register a check; its docstring is the rule's explanation (with a bad and a good example)."""
+
+    def decorate(check: Check) -> Check:
+        register_rule(Rule(id, severity, summary, inspect.cleandoc(check.__doc__ or summary), category,
+                           source, optional, check))
+        return check
+
+    return decorate
+
+
+def describe(id: str, severity: Severity, summary: str, category: str, explanation: str,
+             source: str = "") -> None:
+    """Register a rule whose findings are produced by an earlier stage (parser, schema)."""
+    register_rule(Rule(id, severity, summary, inspect.cleandoc(explanation), category, source))
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """Everything a check may look at: all StatefulSets and Services of all inputs, and options."""
+
+    version: str
+    namespace: str
+    statefulsets: list[StatefulSetView]
+    services: list[ServiceView]
+    others: list[ManifestObject] = field(default_factory=list)
+    # Ids of findings' rules already emitted by schema validation, per object, to avoid repeats.
+    schema_paths: dict[int, set[str]] = field(default_factory=dict)
+
+    def at_least(self, version: str) -> bool:
+        return version_tuple(self.version) >= version_tuple(version)
+
+    def emit(self, rule_id: str, obj: ManifestObject, message: str, path: Sequence[str | int] = (),
+             hint: str = "", at_value: bool = False,
+             related: Sequence[tuple[ManifestObject, Sequence[str | int], str]] = (),
+             extra: dict[str, str] | None = None) -> Finding:
+        spec = REGISTRY[rule_id]
+        finding = obj.finding(rule_id, spec.severity, message, path, hint, at_value=at_value,
+                              default_namespace=self.namespace, extra=extra)
+        if related:
+            from dataclasses import replace
+
+            finding = replace(finding, related=tuple(
+                Related(other.location(other_path), text) for other, other_path, text in related))
+        return finding
+
+    def schema_reported(self, obj: ManifestObject, path: str) -> bool:
+        """True when schema validation already reported a problem at `path` of `obj`."""
+        return path in self.schema_paths.get(id(obj), set())
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by category then id. Imports the rule modules on first use."""
+    from sts_cli import rules as _rules
+
+    _rules.load_all()
+    order = list(CATEGORIES)
+    return sorted(REGISTRY.values(), key=lambda r: (order.index(r.category), r.id))
