@@ -77,10 +77,12 @@ def main(argv: list[str] | None = None) -> None:
         _register()
         result = app(args=args, prog_name="sts", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
-    except errors.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except errors.Abort:
+    except typer.Abort:
         code = EXIT_INTERRUPTED
+    except SystemExit as exc:  # rich exits this way when the reader of stdout went away
+        code = exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except errors.ClickException as exc:
         exc.show()
         code = EXIT_ERROR
