@@ -6,6 +6,7 @@ import importlib
 
 _MODULES = (
     "sts_cli.rules.input_rules",
+    "sts_cli.diff.rules",
 )
 _loaded = False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sts_cli.documents import ManifestObject
 from sts_cli.findings import Finding, Related, Severity
@@ -16,6 +17,13 @@ from sts_cli.model import ServiceView, StatefulSetView
 from sts_cli.schemas import version_tuple
 
 Check = Callable[["RuleContext"], Iterable[Finding]]
+# A family computes the findings of several rules in one pass over the objects; each of its
+# rules picks its own findings out of the shared result (computed once per run).
+Family = Callable[["RuleContext"], list[Finding]]
+T = TypeVar("T")
+# Key of `Finding.extra` listing the keys of the other objects a cross-object finding involves,
+# so that a suppression on either object silences it. Internal: reporters do not print it.
+RELATED_OBJECTS = "_related_objects"
 
 CATEGORIES = {
     "input": "reading the files (YAML syntax, encoding, limits)",
@@ -23,6 +31,7 @@ CATEGORIES = {
     "api": "rejected by the API server, though the schema allows it",
     "runtime": "accepted by the API server, broken at run time",
     "advice": "works, but probably not as intended",
+    "update": "changing an existing object: accepted or not, and what it does (sts diff)",
 }
 
 
@@ -72,6 +81,18 @@ def describe(id: str, severity: Severity, summary: str, category: str, explanati
     register_rule(Rule(id, severity, summary, inspect.cleandoc(explanation), category, source))
 
 
+def family_rule(id: str, severity: Severity, summary: str, category: str, explanation: str,
+                family: Family, source: str = "", optional: bool = False) -> None:
+    """Register a rule whose findings come from `family`, a shared pass in the same module."""
+
+    def check(context: RuleContext) -> list[Finding]:
+        return context.family(family).get(id, [])
+
+    check.__doc__ = explanation
+    register_rule(Rule(id, severity, summary, inspect.cleandoc(explanation), category, source, optional,
+                       check))
+
+
 @dataclass(slots=True)
 class RuleContext:
     """Everything a check may look at: all StatefulSets and Services of all inputs, and options."""
@@ -83,6 +104,26 @@ class RuleContext:
     others: list[ManifestObject] = field(default_factory=list)
     # Ids of findings' rules already emitted by schema validation, per object, to avoid repeats.
     schema_paths: dict[int, set[str]] = field(default_factory=dict)
+    # Per-run memo: indexes (Services by namespace and name...) and family results.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per run under `key`."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        value: T = self.cache[key]
+        return value
+
+    def family(self, family: Family) -> dict[str, list[Finding]]:
+        """The findings of one family pass, by rule id (the pass runs once per run)."""
+
+        def run() -> dict[str, list[Finding]]:
+            grouped: dict[str, list[Finding]] = {}
+            for finding in family(self):
+                grouped.setdefault(finding.rule, []).append(finding)
+            return grouped
+
+        return self.memo(f"family:{family.__module__}.{family.__qualname__}", run)
 
     def at_least(self, version: str) -> bool:
         return version_tuple(self.version) >= version_tuple(version)
@@ -92,18 +133,29 @@ class RuleContext:
              related: Sequence[tuple[ManifestObject, Sequence[str | int], str]] = (),
              extra: dict[str, str] | None = None) -> Finding:
         spec = REGISTRY[rule_id]
+        if related:
+            keys = "\n".join(dict.fromkeys(other.key for other, _, _ in related if other.key != obj.key))
+            if keys:
+                extra = {**(extra or {}), RELATED_OBJECTS: keys}
         finding = obj.finding(rule_id, spec.severity, message, path, hint, at_value=at_value,
                               default_namespace=self.namespace, extra=extra)
         if related:
             from dataclasses import replace
 
             finding = replace(finding, related=tuple(
-                Related(other.location(other_path), text) for other, other_path, text in related))
+                Related(other.location(other_path, at_value=other_at_value(other, other_path)), text)
+                for other, other_path, text in related))
         return finding
 
     def schema_reported(self, obj: ManifestObject, path: str) -> bool:
         """True when schema validation already reported a problem at `path` of `obj`."""
         return path in self.schema_paths.get(id(obj), set())
+
+
+def other_at_value(obj: ManifestObject, path: Sequence[str | int]) -> bool:
+    """Related positions point at the value for scalars (a name, a port) and at the key otherwise."""
+    value = obj.get(path)
+    return path != () and value is not None and not isinstance(value, (dict, list))
 
 
 def all_rules() -> list[Rule]:
