@@ -34,10 +34,13 @@ def validate_command(
                                       help="Files, folders (searched for *.yaml, *.yml, *.json) or - for stdin."),
     kubernetes_version: str | None = KUBERNETES_VERSION,
     namespace: str | None = NAMESPACE,
-    formats: list[str] = typer.Option([], "--format", "-f",
-                                      help="text, json, sarif, junit or github; repeat for several."),
-    outputs: list[str] = typer.Option([], "--output", "-o",
-                                      help="File for the --format at the same position (default: stdout)."),
+    formats: list[str] = typer.Option([], "--format", "-f", metavar="FORMAT[=FILE]",
+                                      autocompletion=lambda: ["text", "json", "sarif", "junit", "github"],
+                                      help="text, json, sarif, junit or github; repeat for several. "
+                                      "FORMAT=FILE writes that format to FILE (e.g. -f text -f sarif=sts.sarif)."),
+    outputs: list[str] = typer.Option([], "--output", "-o", metavar="FILE",
+                                      help="File for the --format at the same position; - for stdout "
+                                      "(default: stdout)."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: "
                                        "error (default), warning or info."),
     disable: list[str] = typer.Option([], "--disable", help="Rule id to turn off; repeatable."),
@@ -45,9 +48,11 @@ def validate_command(
     config: Path | None = CONFIG,
     no_config: bool = NO_CONFIG,
     allow_empty: bool = typer.Option(False, "--allow-empty", help="Do not fail when the input holds no objects."),
-    summary: bool = typer.Option(False, "--summary", help="Print the summary line on stderr for machine formats."),
+    summary: bool = typer.Option(False, "--summary", help="Also print the summary line on stderr when stdout "
+                                 "does not show it (machine formats, reports written to files, --quiet)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the finding lines: no hints, no summary."),
-    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never.",
+                              autocompletion=lambda: ["auto", "always", "never"]),
     max_file_size: int = MAX_FILE_SIZE,
     max_depth: int = MAX_DEPTH,
     max_aliases: int = MAX_ALIASES,
@@ -72,14 +77,9 @@ def validate_command(
         threshold = Severity.parse(fail_on) if fail_on else (settings.fail_on or Severity.ERROR)
     except ValueError as exc:
         raise usage_error(str(exc)) from None
-    chosen = list(formats) or ["text"]
+    pairs = _pair_outputs(formats, outputs, FORMATS)
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
-        chosen.append("github")
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    if len(outputs) > len(chosen):
-        raise usage_error("more --output than --format options: pair each --output with a --format")
+        pairs.append(("github", None))
     all_rules()
     for rule_id in [*disable, *enable, *settings.disable, *settings.enable, *settings.severity]:
         if rule_id not in REGISTRY:
@@ -98,8 +98,7 @@ def validate_command(
         disable=frozenset([*disable, *settings.disable]),
         severity_overrides=tuple(settings.severity.items()),
     )
-    targets = [Path(o) for o in outputs]
-    _check_outputs(targets, paths)
+    _check_outputs([target for _fmt, target in pairs if target is not None], paths)
     try:
         result = validate(paths, options)
     except UsageError as exc:
@@ -110,21 +109,51 @@ def validate_command(
     code = 1 if result.failed(threshold) else 0
     if result.summary.unreadable:
         code = 2
-    for index, fmt in enumerate(chosen):
-        target = targets[index] if index < len(targets) else None
+    for fmt, target in pairs:
+        colored = use_color(color) if target is None and fmt == "text" else False
         context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
-                                color=use_color(color) if target is None and fmt == "text" else False,
-                                quiet=quiet, show_summary=True, working_directory=os.getcwd())
+                                color=colored, quiet=quiet, show_summary=True, working_directory=os.getcwd())
         text = renderer(fmt)(result, context)
         if target is None:
-            typer.echo(text, nl=False)
+            # Click strips ANSI codes from output that is not a terminal unless told otherwise.
+            typer.echo(text, nl=False, color=colored or None)
         else:
             _write_output(target, text)
-    if summary and chosen != ["text"]:
+    if summary and (quiet or ("text", None) not in pairs):
         from sts_cli.report.text_report import summary_line
 
         typer.echo(summary_line(result.summary), err=True)
     return code
+
+
+def _pair_outputs(formats: list[str], outputs: list[str], known: tuple[str, ...]) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) for each --format; `FORMAT=FILE` or --output by position."""
+    if len(outputs) > max(len(formats), 1):
+        raise usage_error("more --output than --format options: pair each --output with a --format")
+    pairs: list[tuple[str, Path | None]] = []
+    for index, given in enumerate(formats or ["text"]):
+        fmt, sep, file = given.partition("=")
+        fmt = fmt.strip().lower()
+        if fmt not in known:
+            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(known)}")
+        if sep and not file:
+            raise usage_error(f"--format {given}: no file after '='")
+        if sep and index < len(outputs):
+            raise usage_error(f"--format {given} names its file; it takes no --output as well")
+        target = file if sep else (outputs[index] if index < len(outputs) else "-")
+        pairs.append((fmt, None if target == "-" else Path(target)))
+    to_stdout = [fmt for fmt, target in pairs if target is None and fmt not in ("text", "github")]
+    if len(to_stdout) > 1:
+        raise usage_error(f"{' and '.join(to_stdout)} cannot share stdout; give all but one of them a file "
+                          "(--format FORMAT=FILE or --output FILE)")
+    seen: set[str] = set()
+    for _fmt, path in pairs:
+        if path is not None:
+            real = os.path.realpath(path)
+            if real in seen:
+                raise usage_error(f"--output {path} is given twice")
+            seen.add(real)
+    return pairs
 
 
 def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
