@@ -105,7 +105,15 @@ class ManifestObject:
         return Location(self.origin, line + 1, column + 1, self.document)
 
     def template_location(self, location: Location) -> Location | None:
-        """The same place counted inside the Helm template the document came from."""
+        """The same place counted inside the Helm template the document came from.
+
+        `helm template` prints `---`, then `# Source: <template>`, then the rendered document, so
+        line 1 of the template is the line after the comment. The count is exact when the
+        template's text maps line for line onto its output; it is approximate when Helm dropped
+        leading lines (blank lines, lines holding only template actions such as `{{- if }}`),
+        when `include`/`toYaml` expand to several lines above the finding, and for the second
+        and later documents of a template that renders several (each counts from its own comment).
+        """
         if self.helm is None:
             return None
         line = location.line - (self.helm.comment_line + 1)
