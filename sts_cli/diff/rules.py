@@ -145,8 +145,8 @@ describe("update-service-selector", E, "The governing Service no longer selects 
     Good:
         keep the Service selector a subset of the pod template labels
     """, SERVICE)
-describe("update-service-missing", E, "The governing Service is removed or renamed while the StatefulSet still names it.",
-         "update", """
+describe("update-service-missing", E,
+         "The governing Service is removed or renamed while the StatefulSet still names it.", "update", """
     `spec.serviceName` names the headless Service that gives pods their DNS names. Removing or
     renaming that Service (or moving it to another namespace) leaves the pods without DNS names.
 

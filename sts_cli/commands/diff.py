@@ -1,0 +1,200 @@
+"""`sts diff OLD NEW` / `sts diff --against REF PATH...`: will the change be accepted, what will it do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from sts_cli.commands.common import (
+    CONFIG,
+    KUBERNETES_VERSION,
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_DOCUMENTS,
+    MAX_FILE_SIZE,
+    MAX_NODES,
+    NAMESPACE,
+    NO_CONFIG,
+    LimitOptions,
+    load_settings,
+    resolve_version,
+    usage_error,
+    use_color,
+)
+
+HELP = """Compare two versions of manifests: is each StatefulSet change accepted by the API server, and
+what does it do to running pods and volumes?
+
+OLD and NEW are files, folders or - (standard input). With --against REF, the PATHs of the working
+tree are compared with the same paths at the git revision REF (e.g. origin/main).
+
+Forbidden changes (selector, serviceName, podManagementPolicy, volumeClaimTemplates, ...) are
+errors. Accepted changes are explained: rollout order, pods kept at the old revision, pods and PVCs
+that appear or go, PVC retention. Service changes that break per-pod DNS are reported too.
+
+Exit codes: 0 no finding at or above --fail-on; 1 such findings (a forbidden change); 2 the tool
+could not do its job (missing path, unreadable input, git error).
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="diff", help=HELP)(diff_command)
+
+
+def diff_command(
+    paths: list[str] = typer.Argument(..., metavar="OLD NEW | PATH...",
+                                      help="OLD and NEW (files, folders or -); with --against, the paths to compare."),
+    against: str | None = typer.Option(None, "--against", metavar="GIT_REF",
+                                       help="Compare PATH... in the working tree with the same paths at this git "
+                                            "revision."),
+    kubernetes_version: str | None = KUBERNETES_VERSION,
+    namespace: str | None = NAMESPACE,
+    formats: list[str] = typer.Option([], "--format", "-f",
+                                      help="text, json, sarif, junit or github; repeat for several."),
+    outputs: list[str] = typer.Option([], "--output", "-o",
+                                      help="File for the --format at the same position (default: stdout)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: "
+                                       "error (default), warning or info."),
+    disable: list[str] = typer.Option([], "--disable", help="Rule id to turn off; repeatable."),
+    config: Path | None = CONFIG,
+    no_config: bool = NO_CONFIG,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the finding lines: no explanation, no summary."),
+    color: str = typer.Option("auto", "--color", help="auto, always or never."),
+    summary: bool = typer.Option(False, "--summary", help="Print the summary line on stderr for machine formats."),
+    max_file_size: int = MAX_FILE_SIZE,
+    max_depth: int = MAX_DEPTH,
+    max_aliases: int = MAX_ALIASES,
+    max_nodes: int = MAX_NODES,
+    max_documents: int = MAX_DOCUMENTS,
+) -> int:
+    from sts_cli.diff.engine import DiffOptions, Side, compare
+    from sts_cli.diff.gitsource import GitError, sources_at
+    from sts_cli.documents import load_source
+    from sts_cli.engine import ValidateOptions, load_inputs
+    from sts_cli.findings import Severity
+    from sts_cli.report import FORMATS, ReportContext
+    from sts_cli.rules.base import REGISTRY, all_rules
+    from sts_cli.sources import STDIN, UsageError
+
+    settings = load_settings(config, no_config)
+    version = resolve_version(kubernetes_version, settings)
+    if color not in ("auto", "always", "never"):
+        raise usage_error(f"--color must be auto, always or never, not {color!r}")
+    try:
+        threshold = Severity.parse(fail_on) if fail_on else (settings.fail_on or Severity.ERROR)
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    chosen = list(formats) or ["text"]
+    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        chosen.append("github")
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if len(outputs) > len(chosen):
+        raise usage_error("more --output than --format options: pair each --output with a --format")
+    all_rules()
+    for rule_id in [*disable, *settings.disable, *settings.severity]:
+        if rule_id not in REGISTRY:
+            raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
+    for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
+        if limit < 1:
+            raise usage_error("limits must be positive numbers")
+    limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents).limits()
+    ns = namespace or settings.namespace or "default"
+    read_options = ValidateOptions(kubernetes_version=version, namespace=ns, limits=limits,
+                                   max_file_bytes=max_file_size)
+    targets = [Path(o) for o in outputs]
+    _check_outputs(targets, paths)
+    try:
+        if against is None:
+            if len(paths) != 2:
+                raise usage_error("give exactly two inputs, OLD and NEW (or use --against GIT_REF PATH...)")
+            if paths.count(STDIN) > 1:
+                raise usage_error("only one of OLD and NEW can be - (standard input)")
+            old_loaded, old_skipped = load_inputs([paths[0]], read_options)
+            new_loaded, new_skipped = load_inputs([paths[1]], read_options)
+            old = Side("OLD", old_loaded, old_skipped)
+            new = Side("NEW", new_loaded, new_skipped)
+        else:
+            try:
+                old_sources = sources_at(against, paths, max_file_size)
+            except GitError as exc:
+                raise usage_error(str(exc)) from None
+            present = [p for p in paths if os.path.lexists(p)]
+            missing = [p for p in paths if not os.path.lexists(p)]
+            if missing and not old_sources:
+                raise usage_error("no such file or folder (in the working tree or at "
+                                  f"{against}): {', '.join(missing)}")
+            new_loaded, new_skipped = load_inputs(present, read_options) if present else ([], [])
+            old = Side(f"{against}", [load_source(s, limits) for s in old_sources])
+            new = Side("the working tree", new_loaded, new_skipped)
+    except UsageError as exc:
+        raise usage_error(str(exc)) from None
+
+    options = DiffOptions(kubernetes_version=version, namespace=ns,
+                          cluster_domain=settings.cluster_domain or "cluster.local",
+                          disable=frozenset([*disable, *settings.disable]),
+                          severity_overrides=tuple(settings.severity.items()))
+    diff = compare(old, new, options)
+    result = diff.result
+
+    from sts_cli import __version__
+
+    code = 1 if result.failed(threshold) else 0
+    if result.summary.unreadable:
+        code = 2
+    for index, fmt in enumerate(chosen):
+        target = targets[index] if index < len(targets) else None
+        context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
+                                color=use_color(color) if target is None and fmt == "text" else False,
+                                quiet=quiet, show_summary=True, working_directory=os.getcwd())
+        if fmt == "text":
+            from sts_cli.diff.text import render as render_text
+
+            text = render_text(diff, context)
+        else:
+            text = _render(fmt, result, context)
+        if target is None:
+            typer.echo(text, nl=False)
+        else:
+            _write_output(target, text)
+    if summary and chosen != ["text"]:
+        from sts_cli.diff.text import summary_line
+
+        typer.echo(summary_line(diff), err=True)
+    return code
+
+
+def _render(fmt: str, result: object, context: object) -> str:
+    from sts_cli.report import renderer
+
+    try:
+        render = renderer(fmt)
+    except ImportError:
+        raise usage_error(f"output format {fmt!r} is not available in this installation") from None
+    return render(result, context)  # type: ignore[arg-type]
+
+
+def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
+    """Refuse an --output that is an input or cannot be written, before doing any work."""
+    input_paths = {os.path.realpath(p) for p in inputs if p != "-" and os.path.exists(p)}
+    for target in targets:
+        real = os.path.realpath(target)
+        inside = any(real.startswith(p.rstrip(os.sep) + os.sep) for p in input_paths if os.path.isdir(p))
+        if real in input_paths or (inside and real.endswith((".yaml", ".yml", ".json"))):
+            raise usage_error(f"--output {target} is one of the inputs; sts never writes to its inputs")
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise usage_error(f"--output {target}: folder {parent} does not exist")
+        if target.is_dir():
+            raise usage_error(f"--output {target} is a folder")
+
+
+def _write_output(target: Path, text: str) -> None:
+    try:
+        with target.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
