@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sts_cli.render import FormatContext
     from sts_cli.render.plan import ClaimPlan, DnsRecord, PodPlan, RenderResult, ServiceStatus, SetPlan
 
-SCHEMA_VERSION = 1
+FORMAT_VERSION = 1
 
 
 def owner_json(ref: ordering.OwnerRef) -> dict[str, Any]:
@@ -128,7 +128,10 @@ def problem_json(finding: Finding) -> dict[str, Any]:
 
 def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:
     return {
-        "schemaVersion": SCHEMA_VERSION,
+        # apiVersion/kind make the document self-describing, and let `sts validate` skip saved reports.
+        "apiVersion": "sts/v1",
+        "kind": "RenderReport",
+        "formatVersion": FORMAT_VERSION,
         "kubernetesVersion": result.options.kubernetes_version,
         "clusterDomain": result.options.cluster_domain,
         "statefulSets": [set_json(plan) for plan in result.sets],

@@ -535,8 +535,7 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
     out: list[Finding] = []
 
     def problem(rule: str, message: str, path: tuple[str | int, ...], hint: str) -> None:
-        out.append(obj.finding(rule, Severity.ERROR, message, path, hint, at_value=True,
-                               default_namespace=view.namespace))
+        out.append(obj.finding(rule, Severity.ERROR, message, path, hint, default_namespace=view.namespace))
 
     if not view.name:
         problem("render-no-name", "StatefulSet has no metadata.name: pod and PVC names cannot be derived",

@@ -22,16 +22,30 @@ if TYPE_CHECKING:
 UID_COMMENT = "placeholder: the uid is assigned by the API server"
 
 
+def _looks_typed(text: str) -> bool:
+    """True when a YAML 1.1 reader (kubectl, PyYAML) would read this plain string as a bool, number,
+    null or timestamp (`yes`, `on`, `1:20`, `0x1f`...): such strings must be quoted."""
+    from yaml import ScalarNode
+    from yaml.resolver import Resolver
+
+    tag = Resolver().resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag != "tag:yaml.org,2002:str")
+
+
 def _commented(value: Any) -> Any:
+    """Plain data as ruamel round-trip nodes (which carry comments), YAML 1.1-ambiguous strings quoted."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
     if isinstance(value, dict):
         out = CommentedMap()
         for key, item in value.items():
-            out[key] = _commented(item)
+            out[_commented(key) if isinstance(key, str) else key] = _commented(item)
         return out
     if isinstance(value, list):
         return CommentedSeq([_commented(item) for item in value])
+    if isinstance(value, str) and _looks_typed(value):
+        return SingleQuotedScalarString(value)
     return value
 
 

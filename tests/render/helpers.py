@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from sts_cli.documents import load_source
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
+from sts_cli.render import render_loaded
+from sts_cli.render.plan import RenderOptions, RenderResult, SetPlan
 from sts_cli.sources import Source
 
 
@@ -28,3 +31,19 @@ def sts(spec: str = "", name: str = "web", namespace: str | None = None) -> Stat
             f"{body}\n")
     sets, _ = views(text)
     return sets[0]
+
+
+def render_text(text: str, version: str = "1.36", namespace: str = "default", cluster_domain: str = "cluster.local",
+                replicas: int | None = None, select: str | None = None) -> RenderResult:
+    """Plan every StatefulSet of a YAML text, as `sts render` does."""
+    loaded = load_source(Source("test.yaml", textwrap.dedent(text).encode()))
+    options = RenderOptions(kubernetes_version=version, cluster_domain=cluster_domain, namespace=namespace,
+                            replicas=replicas)
+    return render_loaded([loaded], options, select)
+
+
+def one(text: str, **kwargs: Any) -> SetPlan:
+    result = render_text(text, **kwargs)
+    assert not result.problems, result.problems
+    assert len(result.sets) == 1
+    return result.sets[0]
