@@ -214,6 +214,9 @@ def update_plan(view: StatefulSetView, kubernetes_version: str) -> UpdatePlan:
     elif honoured:
         notes.append(f"maxUnavailable {view.max_unavailable} allows {size} pod(s) of the whole set to be "
                      "unavailable at once (percentages of replicas rounded down, at least 1)")
+        if size > 1 and not is_parallel(view):
+            notes.append("OrderedReady: the pods of one wave are deleted together and re-created one at a time, "
+                         "lowest ordinal first, each Ready before the next")
     if partition > 0:
         if partition >= len(names):
             notes.append(f"partition {partition} >= replicas {len(names)}: no pod is updated")

@@ -59,8 +59,7 @@ def render_command(
 ) -> int:
     """Show the Pods, PVCs, creation/scale-down/update order and DNS records of each StatefulSet.
 
-    Exit codes: 0 everything rendered; 1 some input could not be rendered (messages on stderr,
-    the rest is still rendered); 2 the tool could not do its job (bad usage, unreadable input).
+    Exit codes: 0 all rendered; 1 some input not rendered (stderr says why; the rest is); 2 bad usage, unreadable input.
     """
     from sts_cli import __version__
     from sts_cli.engine import ValidateOptions, load_inputs

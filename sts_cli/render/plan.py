@@ -555,6 +555,12 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
         problem("render-selector-mismatch", "spec.selector does not match spec.template.metadata.labels: the API "
                 "server rejects the StatefulSet", ("spec", "selector"),
                 "make every matchLabels pair a template label")
+    for path, label in ((("spec", "replicas"), "spec.replicas"), (("spec", "ordinals", "start"),
+                                                                   "spec.ordinals.start")):
+        value = obj.get(path)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            problem("render-bad-number", f"{label} is {value!r}, not a whole number: the API server rejects the "
+                    "StatefulSet", path, "write a plain number without quotes")
     if view.replicas < 0:
         problem("render-negative-replicas", f"spec.replicas is {view.replicas}: must be 0 or more",
                 ("spec", "replicas"), "use a number >= 0")

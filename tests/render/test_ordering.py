@@ -207,3 +207,10 @@ def test_scale_change_up_adds_pods_and_claims_in_creation_order() -> None:
     assert change.claims_added == ["data-web-3", "data-web-4"]
     assert not change.unchanged
     assert ordering.scale_change(sts(spec), 1).unchanged
+
+
+def test_ordered_ready_max_unavailable_note() -> None:
+    view = sts("replicas: 4\nupdateStrategy:\n  rollingUpdate:\n    maxUnavailable: 2")
+    plan = ordering.update_plan(view, "1.37")
+    assert plan.waves == [["web-3", "web-2"], ["web-1", "web-0"]]
+    assert any("re-created one at a time" in n for n in plan.notes)

@@ -510,3 +510,10 @@ def test_select_by_name_and_namespace() -> None:
 
     with pytest.raises(SelectError, match="found: data/db, default/web"):
         render_text(text, select="nope")
+
+
+def test_quoted_replicas_is_a_problem_not_a_silent_default() -> None:
+    result = render_text(WEB.replace("replicas: 3", 'replicas: "3"'))
+    assert result.sets == []
+    assert [p.rule for p in result.problems] == ["render-bad-number"]
+    assert "spec.replicas is '3'" in result.problems[0].message
