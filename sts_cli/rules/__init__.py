@@ -6,6 +6,13 @@ import importlib
 
 _MODULES = (
     "sts_cli.rules.input_rules",
+    "sts_cli.rules.statefulset_api",
+    "sts_cli.rules.podtemplate_api",
+    "sts_cli.rules.claims_api",
+    "sts_cli.rules.metadata_api",
+    "sts_cli.rules.service_api",
+    "sts_cli.rules.runtime",
+    "sts_cli.rules.advice",
     "sts_cli.diff.rules",
 )
 _loaded = False
