@@ -1,10 +1,14 @@
 """Project settings: `.sts.yaml` (or `.sts.yml`), or `[tool.sts]` in `pyproject.toml`.
 
-Discovered from the working directory upward; the first file found wins. Command-line options
-override file settings. Keys (all optional):
+Discovered from the working directory upward; in each folder `.sts.yaml`, then `.sts.yml`, then
+a `pyproject.toml` that has a `[tool.sts]` table; the first file found wins. Command-line options
+override file settings (`--enable X` re-enables a rule the file disables, `--disable X` wins over
+the file's `enable`, `--severity X=LEVEL` over its `severity`). Keys (all optional; `_` may be
+written for `-`, as TOML users tend to):
 
     kubernetes-version: "1.33"
     namespace: default
+    cluster-domain: cluster.local
     fail-on: error            # error | warning | info
     disable: [rule-id, ...]
     enable: [optional-rule-id, ...]
@@ -107,7 +111,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
         return Config()
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file not found: {explicit}")
-    data = _read(path)
+    data = {str(key).replace("_", "-"): value for key, value in _read(path).items()}
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}")
@@ -133,3 +137,14 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Conf
     config.disable = _string_list(path, "disable", data.get("disable", []))
     config.enable = _string_list(path, "enable", data.get("enable", []))
     return config
+
+
+def parse_severity_options(values: list[str]) -> dict[str, Severity]:
+    """`--severity RULE=LEVEL` options -> {rule: severity}; ValueError names the bad option."""
+    out: dict[str, Severity] = {}
+    for value in values:
+        rule_id, sep, level = value.partition("=")
+        if not sep or not rule_id.strip():
+            raise ValueError(f"--severity takes RULE=LEVEL (e.g. claim-not-mounted=error), not {value!r}")
+        out[rule_id.strip()] = Severity.parse(level)
+    return out

@@ -1,7 +1,9 @@
 """Per-object suppression by annotation: `ignore-check.sts.io/<rule-id>: "<reason>"`.
 
 The annotation may sit on the object or on a StatefulSet's pod template. A reason is required,
-so that every silenced finding says why in the manifest itself.
+so that every silenced finding says why in the manifest itself. A finding that involves two
+objects (a StatefulSet and its Service) is silenced by a suppression on either of them. A
+suppression naming an unknown rule is reported, so that a typo does not go unnoticed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from sts_cli.documents import ManifestObject
 from sts_cli.findings import Finding, Severity
 from sts_cli.model import ServiceView, StatefulSetView, string_map
+from sts_cli.rules.base import RELATED_OBJECTS
 
 PREFIX = "ignore-check.sts.io/"
 
@@ -36,15 +39,42 @@ def object_suppressions(obj: ManifestObject) -> list[Suppression]:
     return found
 
 
+def _known_rules() -> set[str]:
+    from sts_cli.rules.base import all_rules
+
+    return {rule.id for rule in all_rules()}
+
+
+def _suppressed(finding: Finding, table: dict[str, dict[str, Suppression]]) -> bool:
+    if finding.rule in table.get(finding.object_key, {}):
+        return True
+    related = finding.extra.get(RELATED_OBJECTS)
+    if not related:
+        return False
+    return any(finding.rule in table.get(key, {}) for key in related.split("\n"))
+
+
 def apply_suppressions(findings: Iterable[Finding], statefulsets: list[StatefulSetView],
                        services: list[ServiceView], namespace: str) -> list[Finding]:
-    """Drop findings suppressed with a reason; report suppressions that give no reason."""
+    """Drop findings suppressed with a reason; report suppressions without a reason or rule."""
     table: dict[str, dict[str, Suppression]] = {}
     extra: list[Finding] = []
     objects = [v.obj for v in statefulsets] + [v.obj for v in services]
+    known: set[str] | None = None
     for obj in objects:
         entries: dict[str, Suppression] = {}
         for suppression in object_suppressions(obj):
+            known = known if known is not None else _known_rules()
+            if suppression.rule not in known:
+                import difflib
+
+                close = difflib.get_close_matches(suppression.rule, sorted(known), n=1)
+                extra.append(obj.finding(
+                    "suppression-unknown-rule", Severity.WARNING,
+                    f"suppression names unknown rule {suppression.rule!r}; it silences nothing", suppression.path,
+                    f"did you mean {PREFIX}{close[0]}?" if close else "see `sts rules` for rule ids",
+                    default_namespace=namespace))
+                continue
             if not suppression.reason:
                 extra.append(obj.finding(
                     "suppression-without-reason", Severity.ERROR,
@@ -55,6 +85,6 @@ def apply_suppressions(findings: Iterable[Finding], statefulsets: list[StatefulS
             entries[suppression.rule] = suppression
         if entries:
             table[obj.key] = entries
-    out = [f for f in findings if f.rule not in table.get(f.object_key, {})]
+    out = [f for f in findings if not _suppressed(f, table)]
     out.extend(extra)
     return out

@@ -235,3 +235,16 @@ describe("suppression-without-reason", E, "A suppression annotation gives no rea
         annotations:
           ignore-check.sts.io/service-not-headless: "peers use the ClusterIP; no per-pod DNS needed"
     """)
+describe("suppression-unknown-rule", Severity.WARNING, "A suppression annotation names a rule that does not exist.",
+         "input", """
+    `ignore-check.sts.io/<rule-id>` silences only the rule it names; with a typo in the id it
+    silences nothing, and the finding it was meant for is still reported. The message suggests the
+    closest rule id.
+
+    Bad:
+        annotations:
+          ignore-check.sts.io/service-not-headles: "peers use the ClusterIP"
+    Good:
+        annotations:
+          ignore-check.sts.io/service-not-headless: "peers use the ClusterIP"
+    """)
