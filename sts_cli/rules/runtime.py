@@ -352,10 +352,11 @@ def selector_overlap(context: RuleContext) -> Iterator[Finding]:
                     continue
                 reported.add(seen)
                 later, earlier = (view, other) if position > other_position else (other, view)
-                who = "its selector selects" if later is view else "the other's selector selects"
+                ways = [f"the selector of {a.name} selects the pods of {b.name}" for a, b in
+                        ((later, earlier), (earlier, later)) if a.selector.matches(b.template_labels)]
                 yield context.emit("selector-overlap", later.obj, f"StatefulSets {later.namespace}/{later.name} and "
-                                   f"{earlier.namespace}/{earlier.name} overlap: {who} the other's pods; their "
-                                   "controllers would fight over them", ("spec", "selector"),
+                                   f"{earlier.namespace}/{earlier.name} overlap ({' and '.join(ways)}); their "
+                                   "controllers would fight over the pods", ("spec", "selector"),
                                    "add a distinguishing label to each pod template and selector",
                                    related=[(earlier.obj, ("spec", "selector"),
                                              f"StatefulSet {earlier.namespace}/{earlier.name}")])

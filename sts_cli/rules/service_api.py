@@ -248,9 +248,12 @@ class _Service:
                               "remove it", at_value=False)
         external_ips = [v for v in as_list(spec.get("externalIPs"))]
         for index, value in enumerate(external_ips):
-            if isinstance(value, str) and not kv.is_ip(value):
-                self.emit(rule, f"externalIPs[{index}] {value!r} must be a valid IP address",
-                          (*SPEC, "externalIPs", index), "use an IP address")
+            if not isinstance(value, str):
+                continue
+            problem = _endpoint_ip_error(value)
+            if problem:
+                self.emit(rule, f"externalIPs[{index}] {value!r} {problem}", (*SPEC, "externalIPs", index),
+                          "use a routable IP address of a node or load balancer")
         accessible = self.type in ("NodePort", "LoadBalancer") or (self.type == "ClusterIP" and external_ips)
         etp = spec.get("externalTrafficPolicy")
         if isinstance(etp, str) and etp:
@@ -296,10 +299,28 @@ class _Service:
                 self.emit(rule, f"loadBalancerSourceRanges[{index}] {cidr!r} must be a CIDR such as 10.0.0.0/8",
                           (*SPEC, "loadBalancerSourceRanges", index), "use CIDR notation")
         distribution = spec.get("trafficDistribution")
-        allowed = ("PreferClose", "PreferSameZone", "PreferSameNode")
+        # PreferSameZone/PreferSameNode: gate PreferSameTrafficDistribution, beta (on) from 1.34.
+        allowed: tuple[str, ...] = ("PreferClose", "PreferSameZone", "PreferSameNode") if \
+            self.context.at_least("1.34") else ("PreferClose",)
         if isinstance(distribution, str) and distribution and distribution not in allowed:
             self.emit(rule, f"trafficDistribution {distribution!r} is not supported; supported: {', '.join(allowed)}",
                       (*SPEC, "trafficDistribution"), did_you_mean(distribution, allowed))
+
+
+def _endpoint_ip_error(value: str) -> str:
+    """ValidateEndpointIP: a valid IP that is not unspecified, loopback or link-local."""
+    if not kv.is_ip(value):
+        return "must be a valid IP address"
+    address = ipaddress.ip_address(value)
+    if address.is_unspecified:
+        return "may not be unspecified (0.0.0.0 or ::)"
+    if address.is_loopback:
+        return "may not be in the loopback range"
+    if address.is_link_local:
+        return "may not be in the link-local range"
+    if address.is_multicast and (value.startswith("224.0.0.") or value.lower().startswith("ff02:")):
+        return "may not be in the link-local multicast range"
+    return ""
 
 
 _SRC = SRC_CORE + " (ValidateService, validateServicePort)"

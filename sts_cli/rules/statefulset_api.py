@@ -6,6 +6,7 @@ module; each rule picks its own. Messages follow the API server's wording where 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sts_cli import k8svalidation as kv
@@ -65,11 +66,12 @@ def _name(context: RuleContext, view: StatefulSetView, out: list[Finding]) -> No
         return
     errors = kv.dns1123_label_errors(name)
     if errors:
+        suggestion = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63].strip("-")
         hint = "use lowercase letters, digits and '-' only, at most 63 characters"
-        if "." in name:
-            hint = f"dots are not allowed since Kubernetes 1.26: use {name.replace('.', '-')!r}"
-        elif name.lower() != name and kv.is_dns1123_label(name.lower()):
-            hint = f"use {name.lower()!r}"
+        if "." in name and suggestion:
+            hint = f"dots are not allowed since Kubernetes 1.26: use {suggestion!r}"
+        elif suggestion and len(name) <= 63:
+            hint = f"use {suggestion!r}"
         out.append(context.emit("sts-name-invalid", obj, f"StatefulSet name {name!r} is not a DNS label: "
                                 f"{'; '.join(errors)}", ("metadata", "name"), hint, at_value=True))
 
