@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sts_cli.documents import ManifestObject
-from sts_cli.findings import Finding, Severity
+from sts_cli.findings import Finding, Location, Severity
 from sts_cli.model import ServiceView, StatefulSetView, string_map
-from sts_cli.rules.base import RELATED_OBJECTS
 
 PREFIX = "ignore-check.sts.io/"
 
@@ -45,13 +44,38 @@ def _known_rules() -> set[str]:
     return {rule.id for rule in all_rules()}
 
 
-def _suppressed(finding: Finding, table: dict[str, dict[str, Suppression]]) -> bool:
+class _ObjectsByPlace:
+    """Which object a related location (file, document, line) belongs to."""
+
+    def __init__(self, objects: list[ManifestObject]) -> None:
+        self.by_document: dict[tuple[str, int], list[ManifestObject]] = {}
+        for obj in objects:
+            self.by_document.setdefault((obj.origin, obj.document), []).append(obj)
+        for items in self.by_document.values():
+            items.sort(key=lambda o: o.start)
+
+    def key_at(self, location: Location) -> str | None:
+        if location.document is None:
+            return None
+        candidates = self.by_document.get((location.file, location.document))
+        if not candidates:
+            return None
+        chosen = candidates[0]
+        for obj in candidates[1:]:  # items of a `kind: List` share the document: take the last one above
+            if obj.start[0] + 1 <= location.line:
+                chosen = obj
+        return chosen.key
+
+
+def _suppressed(finding: Finding, table: dict[str, dict[str, Suppression]], places: _ObjectsByPlace) -> bool:
+    """Suppressed on the finding's object, or on another object the finding names (a cross-object rule)."""
     if finding.rule in table.get(finding.object_key, {}):
         return True
-    related = finding.extra.get(RELATED_OBJECTS)
-    if not related:
-        return False
-    return any(finding.rule in table.get(key, {}) for key in related.split("\n"))
+    for related in finding.related:
+        key = places.key_at(related.location)
+        if key is not None and key != finding.object_key and finding.rule in table.get(key, {}):
+            return True
+    return False
 
 
 def apply_suppressions(findings: Iterable[Finding], statefulsets: list[StatefulSetView],
@@ -85,6 +109,10 @@ def apply_suppressions(findings: Iterable[Finding], statefulsets: list[StatefulS
             entries[suppression.rule] = suppression
         if entries:
             table[obj.key] = entries
-    out = [f for f in findings if not _suppressed(f, table)]
+    if table:
+        places = _ObjectsByPlace(objects)
+        out = [f for f in findings if not _suppressed(f, table, places)]
+    else:
+        out = list(findings)
     out.extend(extra)
     return out

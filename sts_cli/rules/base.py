@@ -21,9 +21,6 @@ Check = Callable[["RuleContext"], Iterable[Finding]]
 # rules picks its own findings out of the shared result (computed once per run).
 Family = Callable[["RuleContext"], list[Finding]]
 T = TypeVar("T")
-# Key of `Finding.extra` listing the keys of the other objects a cross-object finding involves,
-# so that a suppression on either object silences it. Internal: reporters do not print it.
-RELATED_OBJECTS = "_related_objects"
 
 CATEGORIES = {
     "input": "reading the files (YAML syntax, encoding, limits)",
@@ -133,10 +130,6 @@ class RuleContext:
              related: Sequence[tuple[ManifestObject, Sequence[str | int], str]] = (),
              extra: dict[str, str] | None = None) -> Finding:
         spec = REGISTRY[rule_id]
-        if related:
-            keys = "\n".join(dict.fromkeys(other.key for other, _, _ in related if other.key != obj.key))
-            if keys:
-                extra = {**(extra or {}), RELATED_OBJECTS: keys}
         finding = obj.finding(rule_id, spec.severity, message, path, hint, at_value=at_value,
                               default_namespace=self.namespace, extra=extra)
         if related:

@@ -162,8 +162,12 @@ def selector_entries(view: StatefulSetView) -> list[tuple[Path, str, str]]:
 
 
 def requirement(context: RuleContext, obj: Any, item: dict[str, Any], base: Path, out: list[Finding],
-                rule_id: str, operators: tuple[str, ...] = OPERATORS, suffix: str = "") -> bool:
-    """Check a LabelSelectorRequirement (or node selector requirement); True when it is invalid."""
+                rule_id: str, operators: tuple[str, ...] = OPERATORS, suffix: str = "", node: bool = False) -> bool:
+    """Check a LabelSelectorRequirement; True when it is invalid.
+
+    `node=True` checks a NodeSelectorRequirement instead: Gt/Lt take exactly one value, and values
+    are not checked for label syntax (upstream ValidateNodeSelectorRequirement does not).
+    """
     found: list[Finding] = []
 
     def emit(message: str, path: Path, hint: str, at_value: bool = True) -> None:
@@ -186,22 +190,12 @@ def requirement(context: RuleContext, obj: Any, item: dict[str, Any], base: Path
         emit(f"operator {operator} must not have values", values_path, "remove `values`, or use In/NotIn",
              at_value=False)
     if operator in ("Gt", "Lt"):
-        first = value_list[0] if len(value_list) == 1 else None
-        if not isinstance(first, str) or not _is_integer_text(first):
-            emit(f"operator {operator} needs exactly one integer value", values_path, "e.g. values: ['3']",
-                 at_value=False)
-    else:
+        if len(value_list) != 1:
+            emit(f"operator {operator} needs exactly one value", values_path, "e.g. values: ['3']", at_value=False)
+    elif not node:
         for position, value in enumerate(value_list):
             if isinstance(value, str):
                 for message in kv.label_value_errors(value):
                     emit(f"value {value!r}: {message}", (*base, "values", position), "values are label values")
     out.extend(found)
     return bool(found)
-
-
-def _is_integer_text(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True

@@ -11,6 +11,7 @@ One pass per StatefulSet (`_pod_pass`) produces the findings of every rule in th
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +58,7 @@ TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 NODE_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 WHEN_UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
 MAX_ID = 2147483647
+_SYSCTL = re.compile(r"([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?")
 
 
 class _Pod:
@@ -155,12 +157,22 @@ class _Pod:
             self.emit("volume-invalid", f"volume {name!r}: defaultMode {mode} must be a file mode between 0 and "
                       "0777 (octal)", (*path, "defaultMode"), "use an octal mode such as 0644 (420 in decimal)")
         for index, item in enumerate(as_list(source.get("items"))):
-            item_path = as_map(item).get("path")
-            if isinstance(item_path, str):
+            item = as_map(item)
+            for key in ("key", "path") if kind in ("configMap", "secret") else ("path",):
+                if key in item and not item[key] and not self.seen((*path, "items", index, key)):
+                    self.emit("volume-invalid", f"volume {name!r}: items {key} is required",
+                              (*path, "items", index, key), f"set `{key}`")
+            item_path = item.get("path")
+            if isinstance(item_path, str) and item_path:
                 message = _relative_path_error(item_path)
                 if message:
                     self.emit("volume-invalid", f"volume {name!r}: items path {item_path!r} {message}",
                               (*path, "items", index, "path"), "use a relative path without '..'")
+        if kind == "hostPath":
+            host_path = source.get("path")
+            if isinstance(host_path, str) and ".." in host_path.replace("\\", "/").split("/"):
+                self.emit("volume-invalid", f"volume {name!r}: hostPath path {host_path!r} must not contain '..'",
+                          (*path, "path"), "use a path without '..'")
         if kind == "emptyDir":
             medium = source.get("medium")
             if isinstance(medium, str) and medium not in ("", "Memory", "HugePages") and \
@@ -563,6 +575,16 @@ class _Pod:
         if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
             self.invalid("shareProcessNamespace and hostPID cannot both be enabled", (*POD, "shareProcessNamespace"),
                          "disable one of them")
+        for field in ("nodeName", "priorityClassName"):
+            value = spec.get(field)
+            if isinstance(value, str) and value and not kv.is_dns1123_subdomain(value):
+                self.invalid(f"{field} {value!r}: {kv.dns1123_subdomain_errors(value)[0]}", (*POD, field),
+                             "use the name of an existing object (a lowercase DNS subdomain)")
+        for index, sysctl in enumerate(as_list(as_map(spec.get("securityContext")).get("sysctls"))):
+            name = as_map(sysctl).get("name")
+            if isinstance(name, str) and not _SYSCTL.fullmatch(name):
+                self.invalid(f"sysctl name {name!r} is not a valid sysctl name (e.g. 'net.core.somaxconn')",
+                             (*POD, "securityContext", "sysctls", index, "name"), "use a dotted kernel parameter name")
         account = spec.get("serviceAccountName")
         if isinstance(account, str) and account and not kv.is_dns1123_subdomain(account):
             self.invalid(f"serviceAccountName {account!r}: {kv.dns1123_subdomain_errors(account)[0]}",
@@ -594,6 +616,10 @@ class _Pod:
             if isinstance(ip, str) and not kv.is_ip(ip):
                 self.invalid(f"hostAliases ip {ip!r} must be a valid IP address", (*POD, "hostAliases", index, "ip"),
                              "use an IP address")
+            for position, host in enumerate(as_list(as_map(alias).get("hostnames"))):
+                if isinstance(host, str) and not kv.is_dns1123_subdomain(host):
+                    self.invalid(f"hostAliases hostname {host!r} must be a lowercase DNS name",
+                                 (*POD, "hostAliases", index, "hostnames", position), "use a DNS name")
 
     def tolerations(self, tolerations: list[Any]) -> None:
         for index, toleration in enumerate(tolerations):
@@ -611,9 +637,13 @@ class _Pod:
             if isinstance(operator, str) and operator and operator not in TOLERATION_OPERATORS:
                 self.invalid(f"toleration operator {operator!r} is not supported; supported: Exists, Equal",
                              (*path, "operator"), did_you_mean(operator, TOLERATION_OPERATORS))
-            if operator == "Exists" and toleration.get("value"):
+            value = toleration.get("value")
+            if operator == "Exists" and value:
                 self.invalid("a toleration with operator Exists must not have a value", (*path, "value"),
                              "remove `value`, or use operator Equal")
+            elif operator in (None, "", "Equal") and isinstance(value, str):
+                for message in kv.label_value_errors(value):
+                    self.invalid(f"toleration value {value!r}: {message}", (*path, "value"), "use a label value")
             effect = toleration.get("effect")
             if isinstance(effect, str) and effect and effect not in TAINT_EFFECTS:
                 self.invalid(f"toleration effect {effect!r} is not supported; supported: "
@@ -657,7 +687,7 @@ class _Pod:
         for index, item in enumerate(as_list(term.get("matchExpressions"))):
             if isinstance(item, dict):
                 requirement(self.context, self.obj, item, (*path, "matchExpressions", index), self.out,
-                            "pod-template-invalid", NODE_OPERATORS, self.suffix)
+                            "pod-template-invalid", NODE_OPERATORS, self.suffix, node=True)
         for index, item in enumerate(as_list(term.get("matchFields"))):
             item = as_map(item)
             field_path: Path = (*path, "matchFields", index)
@@ -733,8 +763,6 @@ class _Pod:
 
 
 def _label_like(name: str) -> str:
-    import re
-
     text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63].strip("-")
     return text or "app"
 
