@@ -43,7 +43,7 @@ class _Artifacts:
     def __init__(self, working_directory: str) -> None:
         self.working_directory = working_directory
         self.items: list[dict[str, Any]] = []
-        self._index: dict[str, int] = {}
+        self._index: dict[tuple[str, str | None], int] = {}
 
     def uri(self, file: str) -> tuple[str, str | None]:
         """(uri, uriBaseId or None) for a file as the report names it."""
@@ -56,15 +56,16 @@ class _Artifacts:
 
     def location(self, file: str) -> dict[str, Any]:
         uri, base = self.uri(file)
-        if file not in self._index:
-            self._index[file] = len(self.items)
+        key = (uri, base)
+        if key not in self._index:  # two spellings of one file are one artifact
+            self._index[key] = len(self.items)
             artifact: dict[str, Any] = {"location": _artifact_location(uri, base, None)}
             if is_pseudo_file(file):
                 artifact["description"] = {"text": "standard input" if file == "<stdin>" else file}
             else:
                 artifact["mimeType"] = "application/json" if file.lower().endswith(".json") else "application/yaml"
             self.items.append(artifact)
-        return _artifact_location(uri, base, self._index[file])
+        return _artifact_location(uri, base, self._index[key])
 
 
 def _artifact_location(uri: str, base: str | None, index: int | None) -> dict[str, Any]:
