@@ -55,6 +55,10 @@ spec:
         ports:
         - containerPort: 80
           name: web
+        readinessProbe:
+          httpGet:
+            path: /
+            port: web
 """
 
 # `replicas: "3"` is a schema error at line 6, column 13; the Service is valid.

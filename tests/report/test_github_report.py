@@ -37,8 +37,14 @@ def test_severity_maps_to_warning_and_notice(workdir: Path) -> None:
 
 
 def test_no_findings_no_output(workdir: Path) -> None:
+    from sts_cli.engine import Summary, ValidationResult
+
+    assert renderer("github")(ValidationResult([], Summary(files=1), ["ok.yaml"], [], [], []), context()) == ""
     write(workdir, "ok.yaml", VALID)
-    assert renderer("github")(check("ok.yaml"), context()) == ""
+    result = check("ok.yaml")
+    lines = renderer("github")(result, context()).splitlines()
+    assert len(lines) == len(result.findings)
+    assert not any(line.startswith("::error") for line in lines)
 
 
 def test_escaping_follows_the_workflow_command_rules() -> None:

@@ -75,7 +75,8 @@ def test_driver_lists_every_rule_of_the_catalog_with_metadata(workdir: Path) -> 
         assert rule.summary in descriptor["help"]["markdown"]
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]
         assert descriptor["defaultConfiguration"]["enabled"] is (not rule.optional)
-    assert _results(document) == []
+    # The valid manifest may carry advice, never an error.
+    assert all(r["level"] != "error" for r in _results(document))
 
 
 def test_result_has_rule_level_message_and_relative_position(workdir: Path) -> None:
