@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -24,19 +25,21 @@ from sts_cli.commands.common import (
     use_color,
 )
 
-HELP = """Compare two versions of manifests: is each StatefulSet change accepted by the API server, and
-what does it do to running pods and volumes?
+if TYPE_CHECKING:
+    from sts_cli.engine import ValidationResult
+    from sts_cli.report import ReportContext
 
-OLD and NEW are files, folders or - (standard input). With --against REF, the PATHs of the working
-tree are compared with the same paths at the git revision REF (e.g. origin/main).
-
-Forbidden changes (selector, serviceName, podManagementPolicy, volumeClaimTemplates, ...) are
-errors. Accepted changes are explained: rollout order, pods kept at the old revision, pods and PVCs
-that appear or go, PVC retention. Service changes that break per-pod DNS are reported too.
-
-Exit codes: 0 no finding at or above --fail-on; 1 such findings (a forbidden change); 2 the tool
-could not do its job (missing path, unreadable input, git error).
-"""
+HELP = (
+    "Compare two versions of manifests: is each StatefulSet change accepted by the API server, and what does it "
+    "do to running pods and volumes?\n\n"
+    "OLD and NEW are files, folders or - (standard input). With --against REF, the PATHs of the working tree are "
+    "compared with the same paths at the git revision REF (e.g. origin/main).\n\n"
+    "Forbidden changes (selector, serviceName, podManagementPolicy, volumeClaimTemplates, ...) are errors. "
+    "Accepted changes are explained: rollout order, pods kept at the old revision, pods and PVCs that appear or "
+    "go, PVC retention. Service changes that break per-pod DNS are reported too.\n\n"
+    "Exit codes: 0 no finding at or above --fail-on; 1 such findings (a forbidden change); 2 the tool could not "
+    "do its job (missing path, unreadable input, git error)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
 
 def diff_command(
-    paths: list[str] = typer.Argument(..., metavar="OLD NEW | PATH...",
+    paths: list[str] = typer.Argument(..., metavar="OLD NEW",
                                       help="OLD and NEW (files, folders or -); with --against, the paths to compare."),
     against: str | None = typer.Option(None, "--against", metavar="GIT_REF",
                                        help="Compare PATH... in the working tree with the same paths at this git "
@@ -167,14 +170,14 @@ def diff_command(
     return code
 
 
-def _render(fmt: str, result: object, context: object) -> str:
+def _render(fmt: str, result: ValidationResult, context: ReportContext) -> str:
     from sts_cli.report import renderer
 
     try:
         render = renderer(fmt)
     except ImportError:
         raise usage_error(f"output format {fmt!r} is not available in this installation") from None
-    return render(result, context)  # type: ignore[arg-type]
+    return render(result, context)
 
 
 def _check_outputs(targets: list[Path], inputs: list[str]) -> None:

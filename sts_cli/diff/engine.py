@@ -185,7 +185,9 @@ def _what(change: Change) -> str:
 
 
 def _same_set(old: StatefulSetView, new: StatefulSetView) -> bool:
-    """A removed and an added StatefulSet that look like one renamed object."""
+    """A removed and an added StatefulSet that look like one renamed (or moved) object."""
+    if old.name == new.name:
+        return True  # moved to another namespace
     if old.namespace != new.namespace:
         return False
     if old.selector_present and new.selector_present and old.selector == new.selector and not old.selector.empty:
