@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sts_cli.diff import explain, services
 from sts_cli.diff.compare import Change, forbidden_message, format_path, metadata_changes, spec_diff
 from sts_cli.diff.emit import Emitter
+from sts_cli.diff.explain import MAX_LISTED_PODS
 from sts_cli.documents import LoadedSource, ManifestObject
 from sts_cli.engine import CheckedObject, Summary, ValidationResult
 from sts_cli.findings import Finding, Severity
@@ -159,6 +160,9 @@ def _compare_statefulset(emitter: Emitter, diff: ObjectDiff, old: StatefulSetVie
                           f"({', '.join('spec.' + f for f in forbidden)} cannot change)")
         return
     template = allowed.get("template", [])
+    if max(old.replicas, new.replicas) > MAX_LISTED_PODS:
+        _explain_briefly(emitter, diff, new, allowed)
+        return
     if "replicas" in allowed or "ordinals" in allowed:
         diff.lines.extend(explain.explain_scale(emitter, old, new, template_changed=bool(template)))
     if template:
@@ -172,6 +176,21 @@ def _compare_statefulset(emitter: Emitter, diff: ObjectDiff, old: StatefulSetVie
             diff.lines.extend(explain.explain_field(emitter, new, change))
     if not diff.lines:
         diff.lines.append("no pod or PVC is affected")
+
+
+BRIEF_RULES = {"template": "update-rollout", "replicas": "update-scale", "ordinals": "update-ordinals",
+               "updateStrategy": "update-strategy", "persistentVolumeClaimRetentionPolicy": "update-retention"}
+
+
+def _explain_briefly(emitter: Emitter, diff: ObjectDiff, new: StatefulSetView,
+                     allowed: dict[str, list[Change]]) -> None:
+    """Too many pods to name one by one: say what changes, without listing pods."""
+    note = f"more than {MAX_LISTED_PODS} pods: not listed one by one"
+    for field_name, changes in allowed.items():
+        text = "; ".join(c.describe() for c in changes[:3]) + (" …" if len(changes) > 3 else "")
+        emitter.emit(BRIEF_RULES.get(field_name, "update-field"), new.obj, f"{text} ({note})", changes[0].path,
+                     at_value=False)
+    diff.lines.append(f"accepted; {note}")
 
 
 def _what(change: Change) -> str:

@@ -14,6 +14,12 @@ from sts_cli.diff.compare import Change
 from sts_cli.diff.emit import Emitter
 from sts_cli.model import StatefulSetView
 
+MAX_LISTED_PODS = 10_000
+
+
+def _huge(view: StatefulSetView) -> bool:
+    return view.replicas > MAX_LISTED_PODS
+
 
 def name_list(names: list[str], limit: int = 8) -> str:
     """`a, b, c`; long lists shortened to `a, b, c, …, y, z (26)`."""
@@ -273,6 +279,10 @@ def explain_field(emitter: Emitter, new: StatefulSetView, change: Change) -> lis
 
 
 def explain_created(emitter: Emitter, view: StatefulSetView) -> list[str]:
+    if _huge(view):
+        emitter.emit("update-added", view.obj, f"new StatefulSet with {view.replicas} pods (not listed one by one)",
+                     ("metadata", "name"))
+        return [f"create: {view.replicas} pods (not listed one by one)"]
     waves = ordering.creation_order(view)
     claims = [f.claim for f in ordering.pvc_fate(view)]
     lines = [f"create: {waves_text(waves) or 'no pod (replicas 0)'}"
@@ -289,6 +299,11 @@ def explain_created(emitter: Emitter, view: StatefulSetView) -> list[str]:
 
 def explain_deleted(emitter: Emitter, view: StatefulSetView, renamed_to: str | None = None) -> list[str]:
     """The pods and PVCs a removed StatefulSet takes with it or leaves behind."""
+    if _huge(view):
+        if renamed_to is None:
+            emitter.emit("update-removed", view.obj, f"StatefulSet removed: its {view.replicas} pods are deleted",
+                         ("metadata", "name"))
+        return [f"delete: {view.replicas} pods (not listed one by one)"]
     pods = ordering.pod_names(view)
     claims = [f.claim for f in ordering.pvc_fate(view)]
     when_deleted, _ = ordering.retention_policy(view)
@@ -320,6 +335,11 @@ def explain_deleted(emitter: Emitter, view: StatefulSetView, renamed_to: str | N
 
 def explain_renamed(emitter: Emitter, old: StatefulSetView, new: StatefulSetView) -> list[str]:
     """A StatefulSet under a new name: a delete plus a create, with the PVCs left behind."""
+    if _huge(old) or _huge(new):
+        emitter.emit("update-rename", new.obj, f"StatefulSet {old.namespace}/{old.name} is renamed to "
+                     f"{new.namespace}/{new.name}: that is a delete plus a create; its PVCs are left behind",
+                     ("metadata", "name"))
+        return [f"renamed from {old.namespace}/{old.name}: a delete plus a create (pods not listed one by one)"]
     old_claims = [f.claim for f in ordering.pvc_fate(old)]
     new_claims = [f.claim for f in ordering.pvc_fate(new)]
     when_deleted, _ = ordering.retention_policy(old)

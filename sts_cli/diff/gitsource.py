@@ -62,7 +62,8 @@ def verify_revision(root: Path, ref: str) -> str:
     try:
         out = _run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], root)
     except GitError:
-        raise GitError(f"unknown git revision {ref!r} in {root}") from None
+        raise GitError(f"unknown git revision {ref!r} in {root} (in a shallow CI checkout, fetch it first: "
+                       "`git fetch origin <branch>`)") from None
     return out.decode().strip()
 
 
