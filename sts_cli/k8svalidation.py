@@ -206,7 +206,7 @@ def parse_quantity(value: object) -> Decimal | None:
         return None
     if suffix in _BINARY:
         amount *= _BINARY[suffix]
-    elif suffix[:1] in ("e", "E"):
+    elif len(suffix) > 1 and suffix[0] in ("e", "E"):  # an exponent; a lone "E" is exa
         exponent = int(suffix[1:])
         if abs(exponent) > 1000:
             return None

@@ -31,6 +31,7 @@ from sts_cli.rules.helpers import (
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
 REVISION_LABEL = "controller-revision-hash"
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 MAX_NAME_WITH_HASH = 52  # 63 - len("-") - 10 decimal digits of the revision hash
 
 
@@ -203,8 +204,8 @@ def service_not_headless(context: RuleContext) -> Iterator[Finding]:
     """
     for view in context.statefulsets:
         service = _governing(context, view)
-        if service is None or service.headless:
-            continue
+        if service is None or service.headless or service.type not in SERVICE_TYPES:
+            continue  # an unknown type is reported as service-type-invalid
         obj = service.obj
         related = [(view.obj, ("spec", "serviceName"), f"StatefulSet {view.namespace}/{view.name} uses it as "
                     "serviceName")]
