@@ -128,8 +128,9 @@ describe("update-rename", W, "A StatefulSet is renamed: that is a delete plus a 
 describe("update-service-not-headless", E, "The governing Service stops being headless.", "update", """
     Per-pod DNS names (`<pod>.<service>.<namespace>.svc.<zone>`) exist only for a headless Service
     (`clusterIP: None`). `spec.clusterIP` of an existing Service cannot be changed ("may not change
-    once set"); a Service re-created without `clusterIP: None` gets a virtual IP and the pods lose
-    their names.
+    once set"): setting an address or another type is rejected, and a removed `clusterIP` keeps the
+    live value; but every Service created from the new manifest (a new cluster, a re-created
+    Service) gets a virtual IP and the pods lose their names.
 
     Bad (old -> new):
         clusterIP: None   ->   (removed) or type: LoadBalancer

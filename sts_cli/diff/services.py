@@ -72,10 +72,14 @@ def check_pairings(emitter: Emitter, old_set: StatefulSetView, new_set: Stateful
     service = new_services[key]
     if before.headless and not after.headless:
         path: tuple[str, ...] = ("spec", "type") if service.type != "ClusterIP" else ("spec", "clusterIP")
+        if service.type == "ClusterIP" and service.cluster_ip is None and not service.cluster_ips:
+            live = ("on the live Service the API server keeps clusterIP None (it cannot change once set), but "
+                    "a Service created from this manifest gets a virtual IP")
+        else:
+            live = "the API server rejects this change of an existing Service (clusterIP cannot change once set)"
         emitter.emit("update-service-not-headless", service.obj,
                      f"Service {name} stops being headless ({_headless_text(service)}): pods of StatefulSet "
-                     f"{new_set.namespace}/{new_set.name} lose their per-pod DNS names ({dns}); the API server "
-                     "also refuses to change spec.clusterIP of an existing Service",
+                     f"{new_set.namespace}/{new_set.name} lose their per-pod DNS names ({dns}); {live}",
                      path, hint="keep `clusterIP: None`; a different Service type needs a second, separate Service",
                      related=[(new_set.obj, ("spec", "serviceName"), f"governs StatefulSet {new_set.name}")])
     if before.selects and not after.selects:

@@ -20,6 +20,7 @@ def test_headless_to_cluster_ip_is_an_error() -> None:
     assert finding.object == "Service default/web"
     assert "stops being headless" in finding.message and "<pod>.web.default.svc" in finding.message
     assert finding.related[0].message == "governs StatefulSet web"
+    assert "the API server keeps clusterIP None" in finding.message
     assert result.result.failed(finding.severity)
 
 
@@ -27,6 +28,7 @@ def test_headless_to_load_balancer_names_the_type() -> None:
     result = run_diff(BASE, changed(BASE, lambda m: svc(m).update(type="LoadBalancer")))
     finding = only(result, "update-service-not-headless")
     assert finding.path == "spec.type" and "type LoadBalancer" in finding.message
+    assert "the API server rejects this change" in finding.message
 
 
 def test_selector_no_longer_matching_is_an_error() -> None:
