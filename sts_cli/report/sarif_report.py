@@ -108,6 +108,8 @@ def explanation_markdown(text: str) -> str:
             block.append(line)
         else:
             flush()
+            if out and out[-1] == "```" and line.strip():
+                out.append("")
             out.append(line)
     flush()
     return "\n".join(out).strip()

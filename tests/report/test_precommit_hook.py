@@ -34,12 +34,17 @@ def _git(cwd: Path, *args: str) -> None:
 
 @pytest.mark.slow
 def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
-    """`pre-commit try-repo` installs this checkout (working tree included) and runs the hook."""
+    """pre-commit clones this repository at its current commit, installs it and runs the hook.
+
+    The committed state is what users get (and what a CI clone holds), so that is what is tried.
+    """
     pytest.importorskip("pre_commit")
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     if not (REPO / ".git").exists():
-        pytest.skip("the hook is tried from a git checkout; this copy of the sources is not one")
+        pytest.skip("pre-commit installs hooks from a git repository; this copy of the sources is not one")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          check=True).stdout.strip()
     project = tmp_path / "project"
     project.mkdir()
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
@@ -47,20 +52,22 @@ def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:
            "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
     _git(project, "init", "-q")
+    write(project, ".pre-commit-config.yaml",
+          f"repos:\n- repo: {REPO}\n  rev: {head}\n  hooks:\n  - id: sts-validate\n    files: ^deploy/\n")
     write(project, "deploy/web.yaml", VALID)
     write(project, "deploy/db.yaml", BAD)
-    write(project, "notes.txt", "not YAML, not passed to the hook\n")
+    write(project, "ci.yml", "name: not a Kubernetes manifest\n")
     _git(project, "add", ".")
 
     def run(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "sts-validate",
-                               "--files", *files], cwd=project, env=env, capture_output=True, text=True,
-                              timeout=600, check=False)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "sts-validate", "--files", *files],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
 
-    passing = run("deploy/web.yaml", "notes.txt")
+    passing = run("deploy/web.yaml", "ci.yml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
-    failing = run("deploy/web.yaml", "deploy/db.yaml")
+    failing = run("deploy/web.yaml", "deploy/db.yaml", "ci.yml")
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "Failed" in failing.stdout
     assert "deploy/db.yaml:6:13: error schema-type" in failing.stdout
+    assert "ci.yml" not in failing.stdout

@@ -188,7 +188,7 @@ def test_help_markdown_fences_the_examples() -> None:
 
     text = "Intro line.\n\nBad:\n    spec:\n      replicas: 3\n\n    # same block\nGood:\n    spec: {}\n"
     assert explanation_markdown(text) == (
-        "Intro line.\n\nBad:\n\n```yaml\nspec:\n  replicas: 3\n\n# same block\n```\nGood:\n\n"
+        "Intro line.\n\nBad:\n\n```yaml\nspec:\n  replicas: 3\n\n# same block\n```\n\nGood:\n\n"
         "```yaml\nspec: {}\n```")
 
 
