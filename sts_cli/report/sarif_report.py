@@ -61,7 +61,8 @@ class _Artifacts:
             self._index[key] = len(self.items)
             artifact: dict[str, Any] = {"location": _artifact_location(uri, base, None)}
             if is_pseudo_file(file):
-                artifact["description"] = {"text": "standard input" if file == "<stdin>" else file}
+                artifact["description"] = {"text": "standard input" if file == "<stdin>"
+                                           else "no file: the inputs named on the command line"}
             else:
                 artifact["mimeType"] = "application/json" if file.lower().endswith(".json") else "application/yaml"
             self.items.append(artifact)
