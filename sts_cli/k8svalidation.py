@@ -7,8 +7,10 @@ them. Regexes and limits are the upstream ones (k8s.io/apimachinery `pkg/util/va
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 DNS1123_LABEL_MAX = 63
@@ -43,10 +45,22 @@ _LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanu
                     "'my_value', or '12345')")
 
 
+def _cached(check: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Memoise a pure string check: manifests repeat the same keys and names thousands of times."""
+    memo = functools.lru_cache(maxsize=8192)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def wrapper(value: str) -> list[str]:
+        return list(memo(value))
+
+    return wrapper
+
+
 def _too_long(value: str, limit: int) -> str:
     return f"must be no more than {limit} characters (it has {len(value)})"
 
 
+@_cached
 def dns1123_label_errors(value: str) -> list[str]:
     errors: list[str] = []
     if len(value) > DNS1123_LABEL_MAX:
@@ -60,6 +74,7 @@ def is_dns1123_label(value: str) -> bool:
     return len(value) <= DNS1123_LABEL_MAX and _DNS1123_LABEL.fullmatch(value) is not None
 
 
+@_cached
 def dns1123_subdomain_errors(value: str) -> list[str]:
     errors: list[str] = []
     if len(value) > DNS1123_SUBDOMAIN_MAX:
@@ -82,6 +97,7 @@ def dns1035_label_errors(value: str) -> list[str]:
     return errors
 
 
+@_cached
 def iana_svc_name_errors(value: str) -> list[str]:
     """IANA_SVC_NAME (RFC 6335): container port names and named target ports."""
     errors: list[str] = []
@@ -98,6 +114,7 @@ def iana_svc_name_errors(value: str) -> list[str]:
     return errors
 
 
+@_cached
 def qualified_name_errors(value: str) -> list[str]:
     """A label or annotation key: optional `<DNS subdomain>/` prefix and a name part of <= 63."""
     parts = value.split("/")
@@ -127,6 +144,7 @@ def label_key_errors(key: str) -> list[str]:
     return qualified_name_errors(key)
 
 
+@_cached
 def label_value_errors(value: str) -> list[str]:
     errors: list[str] = []
     if len(value) > LABEL_VALUE_MAX:

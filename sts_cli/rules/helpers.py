@@ -52,7 +52,8 @@ CLAIM_BEFORE = "the StatefulSet is accepted and PVC creation fails with FailedCr
 
 def schema_hit(context: RuleContext, obj: Any, path: Path) -> bool:
     """True when schema validation already reported exactly this field (a type error...)."""
-    return context.schema_reported(obj, format_path(path))
+    reported = context.schema_paths.get(id(obj))
+    return bool(reported) and format_path(path) in reported
 
 
 def did_you_mean(value: str, allowed: tuple[str, ...]) -> str:

@@ -331,17 +331,21 @@ def selector_overlap(context: RuleContext) -> Iterator[Finding]:
         # Index pods by each (key, value) label so that a matchLabels selector only looks at sets that
         # carry its first pair; selectors with only expressions scan the namespace.
         by_pair: dict[tuple[str, str], list[int]] = {}
+        by_key: dict[str, list[int]] = {}
         for position, view in enumerate(candidates):
             for pair in view.template_labels.items():
                 by_pair.setdefault(pair, []).append(position)
+                by_key.setdefault(pair[0], []).append(position)
+        everyone = list(range(len(candidates)))
         reported: set[tuple[int, int]] = set()
         for position, view in enumerate(candidates):
-            labels = view.selector.match_labels
-            if labels:
-                first = min(labels.items(), key=lambda pair: len(by_pair.get(pair, ())))
-                others = by_pair.get(first, [])
-            else:
-                others = list(range(len(candidates)))
+            options: list[list[int]] = [by_pair.get(pair, []) for pair in view.selector.match_labels.items()]
+            for req in view.selector.match_expressions:
+                if req.operator == "In":
+                    options.append(sorted({p for value in req.values for p in by_pair.get((req.key, value), [])}))
+                elif req.operator == "Exists":
+                    options.append(by_key.get(req.key, []))
+            others = min(options, key=len) if options else everyone
             for other_position in others:
                 if other_position == position:
                     continue

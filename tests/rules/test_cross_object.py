@@ -151,3 +151,20 @@ def test_many_statefulsets_are_checked_quickly(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert [f for f in findings if f.severity.label == "error"] == []
     assert elapsed < 1.0, f"rules took {elapsed:.2f}s for 800 objects"
+
+
+def test_version_notes_in_messages(tmp_path: Path) -> None:
+    """Rules the API server enforces only from some version on are errors before it too, and say so."""
+    from tests.rules.util import BASE, edit
+
+    text = edit(BASE, [("        image: nginx:1.27\n", "        image: \"\"\n"),
+                       ("      accessModes: [ReadWriteOnce]\n", ""),
+                       ("  serviceName: web", "  serviceName: web.default")])
+    old = {f.rule: f.message for f in run(tmp_path, {"m.yaml": text}, version="1.32")}
+    new = {f.rule: f.message for f in run(tmp_path, {"m.yaml": text}, version="1.36")}
+    note = "enforced by the API server from 1.34; before, the StatefulSet is accepted and"
+    assert note in old["container-image-missing"] and "pods fail with FailedCreate" in old["container-image-missing"]
+    assert note in old["claim-access-modes-invalid"] and "PVC creation fails" in old["claim-access-modes-invalid"]
+    assert "enforced by the API server from 1.33" in old["sts-service-name-invalid"]
+    assert all("enforced by the API server" not in message for message in new.values())
+    assert set(old) == set(new)
