@@ -69,7 +69,8 @@ def render_command(
 
     settings = load_settings(config, no_config)
     version = resolve_version(kubernetes_version, settings)
-    patch = _PATCH.match(kubernetes_version.strip()) if kubernetes_version else None
+    asked = kubernetes_version or settings.kubernetes_version
+    patch = _PATCH.match(asked.strip()) if asked else None
     behaviour_version = f"{version}.{int(patch.group(1))}" if patch else version
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -561,6 +561,11 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             problem("render-bad-number", f"{label} is {value!r}, not a whole number: the API server rejects the "
                     "StatefulSet", path, "write a plain number without quotes")
+    for template in view.claim_templates:
+        if not template.name:
+            problem("render-claim-no-name", f"volumeClaimTemplates[{template.index}] has no metadata.name: its PVC "
+                    "and pod volume names cannot be derived", ("spec", "volumeClaimTemplates", template.index),
+                    "add `metadata.name` (a DNS label, the name containers mount)")
     if view.replicas < 0:
         problem("render-negative-replicas", f"spec.replicas is {view.replicas}: must be 0 or more",
                 ("spec", "replicas"), "use a number >= 0")

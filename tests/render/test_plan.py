@@ -517,3 +517,12 @@ def test_quoted_replicas_is_a_problem_not_a_silent_default() -> None:
     assert result.sets == []
     assert [p.rule for p in result.problems] == ["render-bad-number"]
     assert "spec.replicas is '3'" in result.problems[0].message
+
+
+def test_claim_template_without_name_is_a_problem() -> None:
+    text = WEB + """  volumeClaimTemplates:
+  - spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+"""
+    result = render_text(text)
+    assert result.sets == []
+    assert [(p.rule, p.path) for p in result.problems] == [("render-claim-no-name", "spec.volumeClaimTemplates[0]")]
