@@ -6,14 +6,14 @@ Plain values in, plain values out: no terminal, no exit codes, no options parsin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 
 from sts_cli.documents import LoadedSource, ManifestObject, load_source
+from sts_cli.filecheck import FileResult, check_objects
 from sts_cli.findings import Finding, Location, Severity
-from sts_cli.kinds import Kind, classify
+from sts_cli.kinds import Kind
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
-from sts_cli.schema_check import schema_findings
 from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, SourceSkip, expand_inputs, read_source
 from sts_cli.yamlparse import Limits
 
@@ -28,6 +28,9 @@ class ValidateOptions:
     enable: frozenset[str] = frozenset()
     disable: frozenset[str] = frozenset()
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    # How the work is done, never what it finds: worker processes, and the cache folder (None: off).
+    jobs: int = 1
+    cache_dir: str | None = None
 
 
 @dataclass(slots=True)
@@ -105,23 +108,26 @@ def load_inputs(inputs: list[str], options: ValidateOptions) -> tuple[list[Loade
 
 
 def _check_objects(loaded: list[LoadedSource], options: ValidateOptions) -> _Collected:
-    collected = _Collected(loaded=loaded)
-    version = options.kubernetes_version
-    for source in loaded:
-        for obj in source.objects:
-            kind, findings = classify(obj, options.namespace)
-            if kind is None and not findings:
+    return _collect((FileResult(source, check_objects(source.objects, options)) for source in loaded), options)
+
+
+def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collected:
+    """Merge per-file results, in input order, into what cross-object rules see."""
+    collected = _Collected()
+    for file in files:
+        collected.loaded.append(file.loaded)
+        for obj, found in zip(file.loaded.objects, file.results, strict=True):
+            if found.other:
                 collected.others.append(obj)
                 continue
+            kind = found.kind
             checked = CheckedObject(obj.origin, obj.document, obj.name,
                                     kind.value if kind else obj.kind or "<no kind>",
-                                    obj.location(), obj.key, list(findings))
+                                    obj.location(), obj.key, list(found.findings))
             collected.objects.append(checked)
             if kind is None:
                 continue
-            found = schema_findings(obj, version, kind.value, options.namespace)
-            checked.findings.extend(found)
-            collected.schema_paths[id(obj)] = {f.path for f in found}
+            collected.schema_paths[id(obj)] = {f.path for f in found.findings}
             if kind is Kind.STATEFULSET:
                 collected.statefulsets.append(statefulset_view(obj, options.namespace))
             else:
@@ -155,14 +161,79 @@ def _apply_settings(findings: Iterable[Finding], options: ValidateOptions) -> li
     return out
 
 
-def validate(inputs: list[str], options: ValidateOptions) -> ValidationResult:
-    loaded, skipped = load_inputs(inputs, options)
-    return validate_loaded(loaded, skipped, options)
+def validate(inputs: list[str], options: ValidateOptions,
+             progress: Callable[[int, int], None] | None = None) -> ValidationResult:
+    """Validate files, folders and `-`; per-file work in `options.jobs` processes, cached.
+
+    A result served whole from the cache (nothing changed since the last run) has no
+    `statefulsets` / `services` views: reports need only findings, objects and the summary.
+    """
+    from sts_cli.parallel import run_files
+
+    items = list(expand_inputs(inputs))
+    skipped = [item for item in items if isinstance(item, SourceSkip)]
+    paths = [item for item in items if isinstance(item, str)]
+    cache = None
+    run_name = None
+    digests: dict[str, tuple[str, bytes | None]] = {}
+    if options.cache_dir is not None:
+        from pathlib import Path
+
+        from sts_cli.cache import Cache
+
+        cache = Cache.open(Path(options.cache_dir))
+    if cache is not None:
+        digests = _digests(paths, options)
+        if len(digests) == len(paths):
+            run_name = _run_key(paths, digests, skipped, options)
+            hit = cache.get("runs", run_name)
+            if isinstance(hit, ValidationResult):
+                if progress is not None:
+                    progress(len(paths), len(paths))
+                return hit
+    files = run_files(paths, options, cache, progress, digests)
+    result = _finish(_collect(files, options), skipped, options)
+    if cache is not None:
+        if run_name is not None:
+            light = ValidationResult(result.findings, result.summary, result.files, result.objects, [], [],
+                                     result.skipped_paths)
+            cache.put("runs", run_name, light)
+        cache.maybe_prune()
+    return result
+
+
+def _digests(paths: list[str], options: ValidateOptions) -> dict[str, tuple[str, bytes | None]]:
+    """Content hash of every readable input; standard input's bytes are kept (it reads once)."""
+    from sts_cli.cache import digest
+
+    found: dict[str, tuple[str, bytes | None]] = {}
+    for path in paths:
+        source = read_source(path, options.max_file_bytes)
+        if source.data is not None:
+            found[path] = (digest(source.data), source.data if path == "-" else None)
+    return found
+
+
+def _run_key(paths: list[str], digests: dict[str, tuple[str, bytes | None]], skipped: list[SourceSkip],
+             options: ValidateOptions) -> str:
+    from sts_cli.cache import fingerprint, key
+
+    settings: list[object] = []
+    for option in fields(options):
+        if option.name in ("jobs", "cache_dir"):
+            continue
+        value = getattr(options, option.name)
+        settings.append((option.name, tuple(sorted(value)) if isinstance(value, (set, frozenset)) else value))
+    return key("run", fingerprint(), tuple(settings), tuple((p, digests[p][0]) for p in paths), tuple(skipped))
 
 
 def validate_loaded(loaded: list[LoadedSource], skipped: list[SourceSkip],
                     options: ValidateOptions) -> ValidationResult:
-    collected = _check_objects(loaded, options)
+    return _finish(_check_objects(loaded, options), skipped, options)
+
+
+def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateOptions) -> ValidationResult:
+    loaded = collected.loaded
     findings: list[Finding] = []
     for source in loaded:
         findings.extend(source.findings)

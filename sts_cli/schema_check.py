@@ -50,6 +50,34 @@ def _validator(version: str, kind: str) -> Any:
     return jsonschema.Draft202012Validator(root_schema(version, kind))
 
 
+@functools.cache
+def _fast_validator(version: str, kind: str) -> Any:
+    """A compiled validity check (jsonschema-rs), or None where it is not installed.
+
+    It only answers "valid or not": about 40 times faster than jsonschema on a StatefulSet,
+    so the detailed jsonschema pass runs only for the few objects that fail it.
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a platform without a jsonschema-rs wheel
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(root_schema(version, kind), validate_formats=False)
+    except Exception:  # pragma: no cover - a schema the compiled validator cannot read
+        return None
+
+
+def fast_is_valid(data: Any, version: str, kind: str) -> bool | None:
+    """The compiled check's answer, or None when it cannot tell (not installed, unusual values)."""
+    validator = _fast_validator(version, kind)
+    if validator is None:
+        return None
+    try:
+        return bool(validator.is_valid(data))
+    except Exception:  # values it cannot convert (non-string keys, NaN...): ask jsonschema
+        return None
+
+
 def _type_hint(value: Any, expected: str) -> str:
     if isinstance(value, bool) and "string" in expected:
         return ("YAML reads unquoted on/off/yes/no/y/n/true/false as booleans, as the API server "
@@ -63,6 +91,8 @@ def _type_hint(value: Any, expected: str) -> str:
 
 def schema_findings(obj: ManifestObject, version: str, kind: str, namespace: str) -> list[Finding]:
     """All schema errors of `obj` for `version`, sorted by position."""
+    if fast_is_valid(obj.data, version, kind):
+        return []
     validator = _validator(version, kind)
     findings = list(_convert(obj, validator.iter_errors(obj.data), namespace, version))
     findings.sort(key=Finding.sort_key)

@@ -85,3 +85,18 @@ MAX_DEPTH = typer.Option(100, "--max-depth", help="Deepest YAML nesting accepted
 MAX_ALIASES = typer.Option(1000, "--max-aliases", help="Most YAML aliases in one document.")
 MAX_NODES = typer.Option(500_000, "--max-nodes", help="Most YAML nodes in one document, aliases expanded.")
 MAX_DOCUMENTS = typer.Option(100_000, "--max-documents", help="Most documents in one file or stream.")
+JOBS = typer.Option(0, "--jobs", "-j", metavar="N", show_default=False,
+                    help="Worker processes for large inputs (default: the available cores; 1: none).")
+NO_CACHE = typer.Option(False, "--no-cache", help="Neither read nor write the result cache "
+                        "(kept in $XDG_CACHE_HOME/sts or ~/.cache/sts; STS_NO_CACHE=1 also turns it off).")
+
+
+def run_settings(jobs: int, no_cache: bool) -> tuple[int, str | None]:
+    """(worker count, cache folder or None) from --jobs, --no-cache and the environment."""
+    if jobs < 0:
+        raise usage_error("--jobs must be 0 (the available cores) or more")
+    from sts_cli.cache import default_dir, disabled_by_environment
+    from sts_cli.parallel import available_cores
+
+    cache = None if no_cache or disabled_by_environment() else str(default_dir())
+    return (jobs or available_cores()), cache

@@ -9,6 +9,7 @@ import typer
 
 from sts_cli.commands.common import (
     CONFIG,
+    JOBS,
     KUBERNETES_VERSION,
     MAX_ALIASES,
     MAX_DEPTH,
@@ -16,10 +17,12 @@ from sts_cli.commands.common import (
     MAX_FILE_SIZE,
     MAX_NODES,
     NAMESPACE,
+    NO_CACHE,
     NO_CONFIG,
     LimitOptions,
     load_settings,
     resolve_version,
+    run_settings,
     usage_error,
     use_color,
 )
@@ -58,6 +61,8 @@ def validate_command(
     max_aliases: int = MAX_ALIASES,
     max_nodes: int = MAX_NODES,
     max_documents: int = MAX_DOCUMENTS,
+    jobs: int = JOBS,
+    no_cache: bool = NO_CACHE,
 ) -> int:
     """Check manifests against the Kubernetes schemas and the StatefulSet rules.
 
@@ -88,6 +93,7 @@ def validate_command(
         if limit < 1:
             raise usage_error("limits must be positive numbers")
     limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents)
+    workers, cache_dir = run_settings(jobs, no_cache)
     options = ValidateOptions(
         kubernetes_version=version,
         namespace=namespace or settings.namespace or "default",
@@ -97,10 +103,15 @@ def validate_command(
         enable=frozenset([*enable, *settings.enable]),
         disable=frozenset([*disable, *settings.disable]),
         severity_overrides=tuple(settings.severity.items()),
+        jobs=workers,
+        cache_dir=cache_dir,
     )
     _check_outputs([target for _fmt, target in pairs if target is not None], paths)
+    from sts_cli.progress import progress_bar
+
     try:
-        result = validate(paths, options)
+        with progress_bar(enabled=all(fmt == "text" for fmt, _target in pairs) and not quiet) as progress:
+            result = validate(paths, options, progress)
     except UsageError as exc:
         raise usage_error(str(exc)) from None
 

@@ -1,0 +1,181 @@
+"""Run the per-file work (`filecheck`) over all inputs: cached, in worker processes, in order.
+
+Results come back in input order whatever the number of workers, so the output never depends
+on `--jobs`. Small inputs are checked in this process: starting workers costs more than it saves.
+A large multi-document stream (a bundle, or standard input) is cut at `---` lines into chunks
+that workers check side by side; see `streams.py` for when that is safe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sts_cli.filecheck import FileResult, check_source
+from sts_cli.sources import STDIN, Source, read_source
+
+if TYPE_CHECKING:
+    from sts_cli.cache import Cache
+    from sts_cli.engine import ValidateOptions
+
+Progress = Callable[[int, int], None]
+
+# Below this much input, workers cost more than they save (one StatefulSet is about 4 KB).
+POOL_MIN_BYTES = 384 * 1024
+# A stream larger than this is cut into chunks of about this size for the workers.
+CHUNK_BYTES = 512 * 1024
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - platforms without affinity
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class _Task:
+    display: str
+    # Bytes already read (standard input, a chunk, a file read for hashing); None: read in the worker.
+    data: bytes | None = None
+    cache_key: str | None = None
+    chunk: Any = None  # streams.Chunk when this task is a part of a stream
+
+
+# What forked workers inherit: set in the parent just before the pool starts.
+_STATE: dict[str, Any] = {}
+
+
+def _options_key(options: ValidateOptions) -> tuple[object, ...]:
+    return (options.kubernetes_version, options.namespace, options.limits, options.max_file_bytes)
+
+
+def file_key(display: str, content: str, options: ValidateOptions) -> str:
+    from sts_cli.cache import fingerprint, key
+
+    return key("file", fingerprint(), display, content, _options_key(options))
+
+
+def _work(task: _Task) -> FileResult:
+    options: ValidateOptions = _STATE["options"]
+    cache: Cache | None = _STATE.get("cache")
+    if task.chunk is not None:
+        from sts_cli.streams import check_chunk
+
+        assert task.data is not None
+        return check_chunk(task.display, task.data, task.chunk, options)
+    source = Source(task.display, task.data) if task.data is not None else read_source(
+        task.display, options.max_file_bytes)
+    result = check_source(source, options)
+    if cache is not None and source.data is not None:
+        from sts_cli.cache import digest
+
+        result.digest = digest(source.data)
+        name = file_key(task.display, result.digest, options)
+        # A file that changed since the parent hashed it is still cached, under its new content.
+        cache.put("files", name, result)
+    return result
+
+
+def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = None,
+              progress: Progress | None = None,
+              digests: dict[str, tuple[str, bytes | None]] | None = None) -> Iterator[FileResult]:
+    """FileResults for `items` (paths or `-`), in order.
+
+    `digests` maps an item to (content digest, bytes or None) when the caller hashed the inputs
+    already (for the cache); standard input is read here when it is not in it.
+    """
+    from sts_cli.streams import plan_chunks
+
+    digests = digests or {}
+    groups: list[list[_Task]] = []
+    ready: dict[int, FileResult] = {}
+    work_bytes = 0
+    for index, item in enumerate(items):
+        display = "<stdin>" if item == STDIN else item
+        content, data = digests.get(item, (None, None))
+        if item == STDIN and data is None:
+            source = read_source(STDIN, options.max_file_bytes)
+            if source.data is None:  # unreadable or too large: reported like any such file
+                ready[index] = check_source(source, options)
+                groups.append([])
+                continue
+            data = source.data
+        name = file_key(display, content, options) if cache is not None and content is not None else None
+        if name is not None and cache is not None:
+            hit = cache.get("files", name)
+            if isinstance(hit, FileResult):
+                ready[index] = hit
+                groups.append([])
+                continue
+        size = len(data) if data is not None else _size(item)
+        work_bytes += size
+        chunks = None
+        if options.jobs > 1 and size >= 2 * CHUNK_BYTES:
+            if data is None:
+                data = read_source(item, options.max_file_bytes).data
+            if data is not None:
+                chunks = plan_chunks(data, CHUNK_BYTES, options.limits.max_documents)
+        if chunks:
+            assert data is not None
+            groups.append([_Task(display, data[c.start:c.end], name, c) for c in chunks])
+        else:
+            groups.append([_Task(display, data, name)])
+    _STATE["options"] = options
+    _STATE["cache"] = cache
+    flat = [task for group in groups for task in group]
+    jobs = min(options.jobs, len(flat))
+    try:
+        results = _pool_results(flat, jobs) if jobs > 1 and work_bytes >= POOL_MIN_BYTES else map(_work, flat)
+        yield from _merge(groups, ready, results, options, cache, progress)
+    finally:
+        _STATE.clear()
+
+
+def _size(display: str) -> int:
+    try:
+        return os.stat(display).st_size
+    except OSError:
+        return 0
+
+
+def _pool_results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    chunksize = max(1, min(8, len(tasks) // (jobs * 16)))
+    pool = context.Pool(jobs)
+    try:
+        yield from pool.imap(_work, tasks, chunksize=chunksize)
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+def _merge(groups: list[list[_Task]], ready: dict[int, FileResult], results: Iterator[FileResult],
+           options: ValidateOptions, cache: Cache | None, progress: Progress | None) -> Iterator[FileResult]:
+    from sts_cli.streams import join_chunks
+
+    total = len(groups)
+    for index, group in enumerate(groups):
+        if index in ready:
+            result = ready[index]
+        elif len(group) == 1 and group[0].chunk is None:
+            result = next(results)
+        else:
+            parts = [next(results) for _ in group]
+            data = b"".join(task.data or b"" for task in group)
+            result = join_chunks(group[0].display, data, parts, [task.chunk for task in group], options)
+            if cache is not None and group[0].cache_key is not None:
+                from sts_cli.cache import digest
+
+                result.digest = digest(data)
+                cache.put("files", group[0].cache_key, result)
+        if progress is not None:
+            progress(index + 1, total)
+        yield result
