@@ -2,15 +2,22 @@
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the tool could not
 do its job (bad usage, missing path, unreadable input, internal error); 130 interrupted.
+A closed stdout (`sts render ... | head -1`) is not an error: the rest of the output is dropped
+quietly and the exit code is the one the command would have had anyway.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from typing import Any
 
-import typer
+try:
+    import typer
+except KeyboardInterrupt:  # pragma: no cover - Ctrl-C while starting up
+    sys.exit(130)
 
 from sts_cli import __version__
 
@@ -54,8 +61,83 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+class _QuietPipe(io.FileIO):
+    """stdout whose reader may go away: from then on, output is dropped instead of failing."""
+
+    broken = False
+
+    def write(self, data: Any) -> int:
+        size = memoryview(data).nbytes
+        if self.broken:
+            return size
+        try:
+            return super().write(data) or 0
+        except BrokenPipeError:
+            self.broken = True
+            _devnull_onto(self.fileno())
+            return size
+
+
+def _devnull_onto(fd: int) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+    except OSError:
+        pass
+
+
+def _standard_streams() -> Any:
+    """Make stdin/stdout/stderr safe to use; return the stdout to restore afterwards.
+
+    A closed standard descriptor (`sts validate x >&-`) gets /dev/null, so that no file opened
+    later takes its number and receives output. The process's own stdout is wrapped so that a
+    closed pipe never raises (rich would otherwise exit 1, and Python print a traceback).
+    Replaced streams (tests capturing output) are left alone.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            _devnull_onto(fd)
+    if sys.stdin is None:
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "rb", closefd=False), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "wb", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True)
+    original = sys.stdout
+    if original is not None and original is not sys.__stdout__:
+        return original
+    try:
+        fd = original.fileno() if original is not None else 1
+        if original is not None:
+            original.flush()
+        encoding = getattr(original, "encoding", None) or "utf-8"
+        line_buffering = bool(getattr(original, "line_buffering", False))
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_QuietPipe(fd, "wb", closefd=False)),
+                                      encoding=encoding, errors="backslashreplace",
+                                      line_buffering=line_buffering)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    return original
+
+
+def _restore_stdout(original: Any) -> None:
+    current = sys.stdout
+    try:
+        if current is not None:
+            current.flush()
+    except BrokenPipeError:
+        _silence_stdout()
     except (OSError, ValueError):
         pass
+    if current is not original and original is not None:
+        sys.stdout = original
 
 
 def _click_exceptions() -> Any:
@@ -73,6 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("STS_DEBUG") == "1"
     args = [a for a in args if a != "--debug"]
     code = EXIT_OK
+    original_stdout = _standard_streams()
+    # Parsing is iterative, but repr() and JSON Schema walk nested values recursively: leave
+    # room for the deepest nesting the YAML parser accepts (1000 levels).
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
     try:
         _register()
         result = app(args=args, prog_name="sts", standalone_mode=False)
@@ -96,14 +182,21 @@ def main(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        print(f"sts: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in sts; please report it with the input that caused it"
-              + ("" if debug else " (rerun with --debug for details)") + ".", file=sys.stderr)
+        _internal_error(exc, debug)
         code = EXIT_ERROR
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    except (OSError, ValueError):
-        pass
+        _restore_stdout(original_stdout)
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
     sys.exit(code)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> None:
+    """One line that asks for a bug report; the traceback only with --debug (or STS_DEBUG=1)."""
+    text = str(exc).replace("\n", " ")
+    if len(text) > 200:
+        text = text[:199] + "…"
+    with contextlib.suppress(OSError, ValueError):
+        print(f"sts: internal error: {type(exc).__name__}: {text}\n"
+              "This is a bug in sts; please report it with the input that caused it"
+              + ("" if debug else " (rerun with --debug for details)") + ".", file=sys.stderr)

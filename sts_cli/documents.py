@@ -6,6 +6,7 @@ lets every later stage report `file:line:column` without knowing anything about 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -152,17 +153,25 @@ def _issue_finding(origin: str, issue: ParseIssue) -> Finding:
 
 
 def _helm_sources(text: str) -> list[tuple[int, str]]:
+    """(0-based line, template) of each `# Source:` comment, in order; linear in the text."""
     if "# Source: " not in text:
         return []
-    return [(text.count("\n", 0, m.start()), m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+    found: list[tuple[int, str]] = []
+    line = offset = 0
+    for m in _HELM_SOURCE.finditer(text):
+        line += text.count("\n", offset, m.start())
+        offset = m.start()
+        found.append((line, m.group(1)))
+    return found
 
 
 def _helm_for(sources: list[tuple[int, str]], start_line: int, previous_end: int) -> HelmSource | None:
-    chosen: HelmSource | None = None
-    for line, template in sources:
-        if previous_end <= line < start_line:
-            chosen = HelmSource(template, line)
-    return chosen
+    """The last `# Source:` comment on a line in [previous_end, start_line), by bisection."""
+    index = bisect.bisect_left(sources, (start_line, "")) - 1
+    if index >= 0 and previous_end <= sources[index][0] < start_line:
+        line, template = sources[index]
+        return HelmSource(template, line)
+    return None
 
 
 def _is_list(data: dict[str, Any]) -> bool:
@@ -174,10 +183,11 @@ def load_source(source: Source, limits: Limits | None = None) -> LoadedSource:
     """Decode and parse one source into objects; every problem becomes a finding."""
     loaded = LoadedSource(source.display)
     if source.data is None:
-        loaded.unreadable = True
-        loaded.findings.append(Finding("file-unreadable", Severity.ERROR, source.error or "cannot read",
+        loaded.unreadable = not source.over_limit
+        loaded.findings.append(Finding(source.error_rule, Severity.ERROR, source.error or "cannot read",
                                        Location(source.display, 1, 1),
-                                       hint="check the path and its permissions"))
+                                       hint="raise the limit if the file is legitimate" if source.over_limit
+                                       else "check the path and its permissions"))
         return loaded
     try:
         text = decode(source.data)

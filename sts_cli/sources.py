@@ -1,7 +1,15 @@
-"""Which files to read, and their text. Inputs are opened read-only and never written."""
+"""Which files to read, and their text. Inputs are opened read-only and never written.
+
+Folders are walked iteratively (no recursion, whatever their depth), sorted, skipping hidden
+entries; symlink loops are cut, dangling links, FIFOs, sockets and devices found in folders are
+skipped. A path named on the command line is read if it is a regular file or an anonymous pipe
+(so that `sts validate <(helm template chart)` works); named FIFOs, devices and sockets are
+refused, since reading them may never end. Every read is bounded by the file size limit.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -12,6 +20,7 @@ from pathlib import Path
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 20
 
 
 class UsageError(Exception):
@@ -20,13 +29,19 @@ class UsageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input: the path as the user should see it, and its bytes (None when unreadable)."""
+    """One input: the path as the user should see it, and its bytes (None when not read)."""
 
     display: str
     data: bytes | None
     error: str | None = None
     # File system identity, used to refuse `--output` onto an input.
     real_path: str | None = None
+    # The rule of the finding for `error`: the file could not be read, or it is over a limit.
+    error_rule: str = "file-unreadable"
+
+    @property
+    def over_limit(self) -> bool:
+        return self.error_rule == "yaml-limit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,45 +52,84 @@ class SourceSkip:
     reason: str
 
 
-def _display(path: Path, given: str) -> str:
-    return given if given else str(path)
+def _skip_reason(path: Path, entry: os.DirEntry[str]) -> str:
+    """Why a `*.yaml` entry that is not a regular file (nor a folder) is skipped."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if entry.is_symlink():
+            return "dangling symlink"
+        return f"cannot read: {exc.strerror or exc}"
+    return "not a regular file (FIFO, socket or device)"
 
 
-def _walk(root: Path, given: str, seen_dirs: set[tuple[int, int]]) -> Iterator[Path | SourceSkip]:
-    """Depth-first, sorted, skipping hidden entries; symlink loops are cut by (device, inode)."""
-    try:
-        st = root.stat()
-    except OSError as exc:
-        yield SourceSkip(str(root), f"cannot read folder: {exc.strerror or exc}")
-        return
-    key = (st.st_dev, st.st_ino)
-    if key in seen_dirs:
-        yield SourceSkip(str(root), "symlink loop, folder already visited")
-        return
-    seen_dirs.add(key)
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError as exc:
-        yield SourceSkip(str(root), f"cannot list folder: {exc.strerror or exc}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
+@dataclass(frozen=True, slots=True)
+class _Folder:
+    """A sub-folder still to open (internal to `_walk`)."""
+
+    path: Path
+
+
+def _walk(root: Path) -> Iterator[Path | SourceSkip]:
+    """Depth-first, sorted, skipping hidden entries; symlink loops are cut by (device, inode).
+
+    A folder that cannot be listed is yielded as a path, so that reading it reports the error
+    as a finding (an unreadable input is never skipped silently).
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    # Each stack entry: the sorted entries of one folder still to visit, reversed (pop = next).
+    pending: list[list[Path | SourceSkip | _Folder]] = []
+
+    def open_folder(folder: Path) -> Path | SourceSkip | None:
+        """Push the folder's entries; return what to yield instead when it cannot be listed."""
         try:
-            is_dir = entry.is_dir(follow_symlinks=True)
-            is_file = entry.is_file(follow_symlinks=True)
+            st = folder.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return SourceSkip(str(folder), "symlink loop")
+            return folder
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            return SourceSkip(str(folder), "symlink loop, folder already visited")
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError:
-            is_dir = is_file = False
-        if is_dir:
-            yield from _walk(path, given, seen_dirs)
-        elif path.suffix.lower() in MANIFEST_SUFFIXES:
-            if is_file:
-                yield path
-            elif entry.is_symlink() and not path.exists():
-                yield SourceSkip(str(path), "dangling symlink")
-            else:
-                yield SourceSkip(str(path), "not a regular file (FIFO, socket or device)")
+            return folder
+        items: list[Path | SourceSkip | _Folder] = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                items.append(_Folder(path))
+            elif path.suffix.lower() in MANIFEST_SUFFIXES:
+                items.append(path if is_file else SourceSkip(str(path), _skip_reason(path, entry)))
+        items.reverse()
+        pending.append(items)
+        return None
+
+    first = open_folder(root)
+    if first is not None:
+        yield first
+    while pending:
+        items = pending[-1]
+        if not items:
+            pending.pop()
+            continue
+        item = items.pop()
+        if isinstance(item, _Folder):
+            instead = open_folder(item.path)
+            if instead is not None:
+                yield instead
+        else:
+            yield item
 
 
 def expand_inputs(inputs: list[str]) -> Iterator[str | SourceSkip]:
@@ -94,7 +148,7 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | SourceSkip]:
             continue
         path = Path(given)
         if path.is_dir():
-            for item in _walk(path, given, set()):
+            for item in _walk(path):
                 if isinstance(item, SourceSkip):
                     yield item
                     continue
@@ -107,39 +161,84 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | SourceSkip]:
             yield given
 
 
+def _too_large(display: str, max_bytes: int, size: int | None = None) -> Source:
+    what = f"is {size} bytes," if size is not None else "is"
+    return Source(display, None, f"file {what} larger than the limit of {max_bytes} bytes "
+                  "(raise --max-file-size); it was not checked", error_rule="yaml-limit")
+
+
+def _read_stdin(max_bytes: int) -> Source:
+    stream = sys.stdin
+    if stream is None:
+        return Source("<stdin>", b"")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            data = buffer.read(max_bytes + 1)
+        else:
+            text = stream.read(max_bytes + 1)
+            data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else bytes(text)
+    except (OSError, ValueError) as exc:
+        return Source("<stdin>", None, f"cannot read standard input: {exc}")
+    if len(data) > max_bytes:
+        return _too_large("<stdin>", max_bytes)
+    return Source("<stdin>", data)
+
+
+def _folder_error(display: str) -> Source:
+    try:
+        with os.scandir(display):
+            pass
+    except OSError as exc:
+        return Source(display, None, f"cannot list folder: {exc.strerror or exc}")
+    return Source(display, None, "is a folder")
+
+
+def _anonymous_pipe(path: str) -> bool:
+    """True for `/dev/fd/63` of `<(helm template ...)` or `/dev/stdin` fed by a pipe (Linux).
+
+    Such a pipe has a writer, so reading it ends. A named FIFO may have none: it is refused.
+    """
+    return os.path.basename(os.path.realpath(path)).startswith("pipe:")
+
+
 def read_source(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source:
     """Read one input as bytes. Errors become a Source with `error` set, never an exception."""
     if display == STDIN:
-        try:
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        except (OSError, ValueError) as exc:
-            return Source("<stdin>", None, f"cannot read standard input: {exc}")
-        if len(data) > max_bytes:
-            return Source("<stdin>", None, f"input larger than {max_bytes} bytes (raise --max-file-size)")
-        return Source("<stdin>", data)
+        return _read_stdin(max_bytes)
     try:
-        fd = os.open(display, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        st = os.stat(display)
+    except OSError as exc:
+        return Source(display, None, f"cannot open: {exc.strerror or exc}")
+    if stat.S_ISDIR(st.st_mode):
+        return _folder_error(display)
+    is_pipe = stat.S_ISFIFO(st.st_mode) and _anonymous_pipe(display)
+    if not is_pipe and not stat.S_ISREG(st.st_mode):
+        return Source(display, None, "not a regular file (FIFO, socket or device)")
+    if not is_pipe and st.st_size > max_bytes:
+        return _too_large(display, max_bytes, st.st_size)
+    # A pipe's reads wait for its writer (Ctrl-C still ends the run). O_NONBLOCK keeps the open
+    # of anything else from waiting: a named FIFO with no writer would block it forever.
+    flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | (0 if is_pipe else getattr(os, "O_NONBLOCK", 0))
+    try:
+        fd = os.open(display, flags)
     except OSError as exc:
         return Source(display, None, f"cannot open: {exc.strerror or exc}")
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            return Source(display, None, "is a folder")
-        if not stat.S_ISREG(st.st_mode):
+            return _folder_error(display)
+        if not (stat.S_ISREG(st.st_mode) or (is_pipe and stat.S_ISFIFO(st.st_mode))):
             return Source(display, None, "not a regular file (FIFO, socket or device)")
-        if st.st_size > max_bytes:
-            return Source(display, None, f"file is {st.st_size} bytes, larger than the limit of "
-                          f"{max_bytes} (raise --max-file-size)")
         chunks: list[bytes] = []
         total = 0
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
             if not chunk:
                 break
             total += len(chunk)
             if total > max_bytes:
-                return Source(display, None, f"file larger than the limit of {max_bytes} bytes "
-                              "(raise --max-file-size)")
+                return _too_large(display, max_bytes)
             chunks.append(chunk)
         return Source(display, b"".join(chunks), real_path=os.path.realpath(display))
     except OSError as exc:
@@ -155,16 +254,49 @@ class DecodeError(Exception):
         self.column = column
 
 
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
+def _decode_utf16(data: bytes, codec: str) -> str:
+    body = data[2:]
+    try:
+        text = body.decode(codec)
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start - exc.start % 2].decode(codec, "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise DecodeError(f"invalid {codec.upper()} data: the file must be UTF-8 or UTF-16 with a "
+                          "byte order mark", line, column) from None
+    _reject_nul(text)
+    return text
+
+
+def _reject_nul(text: str) -> None:
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise DecodeError("binary data (NUL byte): not a YAML or JSON file", line, column)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM. Anything else is a DecodeError with a 1-based position."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeError("UTF-16 input is not supported: save the file as UTF-8", 1, 1)
+    """UTF-8 with or without BOM, or UTF-16 with a BOM (as go-yaml reads them).
+
+    Anything else (UTF-32, binary data with NUL bytes, invalid UTF-8) is a DecodeError with a
+    1-based position.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise DecodeError("UTF-32 input is not supported: save the file as UTF-8", 1, 1)
+    codec = _UTF16_BOMS.get(data[:2])
+    if codec is not None:
+        return _decode_utf16(data, codec)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        start = data.rfind(b"\n", 0, nul) + 1
+        column = len(data[start:nul].decode("utf-8", "replace")) + 1
         raise DecodeError("binary data (NUL byte): not a YAML or JSON file", line, column)
     try:
         return data.decode("utf-8")

@@ -2,18 +2,26 @@
 
 libyaml (through PyYAML's C parser) produces a stream of events; this module builds the
 documents from those events itself, iteratively, so that
-  * nesting depth, alias expansion and document count are bounded (no recursion, no bombs),
-  * no tag ever constructs a Python object,
+  * nesting depth, alias expansion (count, nodes and characters) and document count are
+    bounded: no recursion, no alias bombs, time and memory linear in the input,
+  * no tag ever constructs a Python object: `!!python/...` and unknown tags are findings,
   * duplicate keys are reported with both lines,
-  * plain scalars resolve like the API server's YAML decoder (go-yaml v2, YAML 1.1 rules:
-    `on`/`yes`/`y` are booleans, `0755` is octal, `~` is null),
+  * plain scalars resolve like the API server's YAML decoder (go-yaml v2 through
+    sigs.k8s.io/yaml, YAML 1.1 rules: `on`/`yes`/`y` are booleans, `0755` is octal, `~` is
+    null, timestamps stay strings), and map keys become JSON object keys as sigs.k8s.io/yaml
+    makes them (`yes: 1` has the key "true"; a null key is an error),
+  * merge keys `<<` behave as in go-yaml v2: applied in place, in order (a later `<<` overrides
+    keys written before it), and in a list of maps the earlier maps win,
   * every mapping key, value and sequence item keeps its (line, column) from the file start.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +31,11 @@ from yaml import events as ev
 
 # Positions are 0-based (line, column) pairs internally, as libyaml reports them.
 Pos = tuple[int, int]
+
+# Characters that aliases may add to one document, per node of --max-nodes (16 MiB by default).
+ALIAS_CHARS_PER_NODE = 32
+# libyaml refuses to nest deeper than this itself, whatever --max-depth says.
+PARSER_MAX_DEPTH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +47,11 @@ class Limits:
     max_nodes: int = 500_000
     max_documents: int = 100_000
 
+    @property
+    def max_alias_chars(self) -> int:
+        """Characters of scalars that aliases may add to one document (16 MiB by default)."""
+        return self.max_nodes * ALIAS_CHARS_PER_NODE
+
 
 @dataclass(slots=True)
 class PositionIndex:
@@ -41,6 +59,8 @@ class PositionIndex:
 
     Keyed by the id() of the container (the containers are kept alive by the document), so
     the cost is one small dict or list per mapping or sequence, nothing per scalar lookup.
+    A container reached through an alias is the anchored container itself, so its fields are
+    located where the anchor wrote them.
     """
 
     maps: dict[int, dict[Any, tuple[Pos, Pos]]] = field(default_factory=dict)
@@ -83,102 +103,218 @@ class LimitExceeded(Exception):
         self.pos = pos
 
 
+def short(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters for messages: hostile input must not make huge findings."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- scalar resolution: go-yaml v2 resolve.go, as vendored by sigs.k8s.io/yaml ---------------
+
 _TAG_PREFIX = "tag:yaml.org,2002:"
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"})
-_FALSE = frozenset({"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"})
-_INF = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "+.Inf": math.inf,
-        "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf}
-_NAN = frozenset({".nan", ".NaN", ".NAN"})
+_MISSING = object()
+# resolveMap: exact spellings only (`TRUE` and `True` are booleans, `tRUE` is a string).
+_RESOLVE_MAP: dict[str, Any] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+}
+_TRUE = frozenset(k for k, v in _RESOLVE_MAP.items() if v is True)
+_FALSE = frozenset(k for k, v in _RESOLVE_MAP.items() if v is False)
+_NULLS = frozenset(k for k, v in _RESOLVE_MAP.items() if v is None)
+# resolveTable: only plain scalars starting with these characters can be anything but a string.
+_MAP_HINT = frozenset("yYnNtTfFoO~")
+_NUMBER_HINT = frozenset("+-0123456789")
+# yamlStyleFloat, applied after underscores are removed.
 _YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_GO_INT = re.compile(
-    r"[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)")
+# strconv.ParseFloat on a value starting with '.' (underscores only between digits).
+_DOT_FLOAT = re.compile(r"\.[0-9]+(_[0-9]+)*([eE][-+]?[0-9]+(_[0-9]+)*)?")
+# strconv.ParseInt(s, 0, 64) bodies: 0x, 0o, 0b prefixes (any case), a leading 0 means octal.
+_GO_INT_BODY = re.compile(r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*")
 _INT64 = 1 << 63
+_UINT64 = 1 << 64
+# The layouts go-yaml v2 accepts for timestamps (they decode to strings into interface{}).
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})"
+    r"| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?)?")
 
 
-def _go_parse_int(text: str) -> int | None:
-    """strconv.ParseInt(text, 0, 64) after go-yaml v2 removed underscores, plus its 0b form."""
-    plain = text.replace("_", "")
-    if not plain or not _GO_INT.fullmatch(plain):
+def _go_parse_int(plain: str) -> int | None:
+    """strconv.ParseInt(plain, 0, 64), then ParseUint(plain, 0, 64): None when both fail."""
+    sign = plain[0] if plain and plain[0] in "+-" else ""
+    body = plain[len(sign):]
+    if not _GO_INT_BODY.fullmatch(body):
         return None
-    sign = -1 if plain[0] == "-" else 1
-    body = plain.lstrip("+-")
-    lower = body.lower()
-    if lower.startswith("0x"):
-        value = int(body[2:], 16) if len(body) > 2 else None
-    elif lower.startswith("0o"):
-        value = int(body[2:], 8) if len(body) > 2 else None
-    elif lower.startswith("0b"):
-        value = int(body[2:], 2) if len(body) > 2 else None
+    prefix = body[:2].lower()
+    if prefix == "0x":
+        value = int(body[2:], 16)
+    elif prefix == "0o":
+        value = int(body[2:], 8)
+    elif prefix == "0b":
+        value = int(body[2:], 2)
     elif len(body) > 1 and body[0] == "0":
         value = int(body, 8)
     else:
         value = int(body)
-    if value is None:
-        return None
-    value *= sign
-    # ParseInt fails beyond int64; go-yaml then tries ParseUint for large positive values.
-    if -_INT64 <= value < (1 << 64):
+    if sign == "-":
+        value = -value
+    if -_INT64 <= value < _INT64:
+        return value
+    if not sign and value < _UINT64:  # ParseUint takes no sign
         return value
     return None
 
 
+def _go_parse_float(text: str) -> float | None:
+    """strconv.ParseFloat: None on a syntax error and on overflow (ErrRange)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return None if math.isinf(value) else value
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar, as go-yaml v2 (used by sigs.k8s.io/yaml) reads it."""
-    if text in _NULLS:
+    if not text:
         return None
     first = text[0]
-    if first in "yYnNoOtTfF":
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        return text
-    if first in "0123456789+-.":
-        if text in _INF:
-            return _INF[text]
-        if text in _NAN:
-            return math.nan
-        value = _go_parse_int(text)
-        if value is not None:
+    if first in _MAP_HINT:
+        value = _RESOLVE_MAP.get(text, _MISSING)
+        return text if value is _MISSING else value
+    if first == ".":
+        value = _RESOLVE_MAP.get(text, _MISSING)
+        if value is not _MISSING:
             return value
+        if _DOT_FLOAT.fullmatch(text):
+            number = _go_parse_float(text.replace("_", ""))
+            if number is not None:
+                return number
+        return text
+    if first in _NUMBER_HINT:
+        value = _RESOLVE_MAP.get(text, _MISSING)
+        if value is not _MISSING:
+            return value
+        if _TIMESTAMP.fullmatch(text):
+            return text  # a timestamp stays a string when decoded into interface{}
         plain = text.replace("_", "")
+        integer = _go_parse_int(plain)
+        if integer is not None:
+            return integer
         if _YAML_FLOAT.fullmatch(plain):
-            try:
-                return float(plain)
-            except ValueError:
-                return text
+            number = _go_parse_float(plain)
+            if number is not None:
+                return number
     return text
 
 
 def _resolve_tagged(tag: str, text: str) -> tuple[Any, str | None]:
-    """Value for an explicitly tagged scalar, and an error message when the tag is not allowed."""
-    short = tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else None
-    if short in ("str", "binary", "timestamp"):
+    """Value for an explicitly tagged scalar, and an error message when go-yaml would fail."""
+    short_tag = tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else None
+    if short_tag == "str":
         return text, None
-    if short == "null":
-        return None, None
-    if short == "bool":
+    if short_tag == "binary":
+        try:
+            data = base64.b64decode("".join(text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return text, "!!binary value contains invalid base64 data"
+        return data.decode("utf-8", "replace"), None
+    if short_tag == "timestamp":
+        if _TIMESTAMP.fullmatch(text):
+            return text, None
+        return text, f"!!timestamp value {short(text)!r} is not a timestamp"
+    if short_tag == "null":
+        if text in _NULLS:
+            return None, None
+        return text, f"!!null value {short(text)!r} is not null"
+    if short_tag == "bool":
         if text in _TRUE:
             return True, None
         if text in _FALSE:
             return False, None
-        return text, f"!!bool value {text!r} is not a boolean"
-    if short == "int":
-        value = _go_parse_int(text)
-        return (text, f"!!int value {text!r} is not an integer") if value is None else (value, None)
-    if short == "float":
+        return text, f"!!bool value {short(text)!r} is not a boolean"
+    if short_tag == "int":
+        value = _go_parse_int(text.replace("_", "")) if text and text[0] in _NUMBER_HINT else None
+        if value is None:
+            return text, f"!!int value {short(text)!r} is not an integer"
+        return value, None
+    if short_tag == "float":
         resolved = resolve_plain(text)
         if isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
             return float(resolved), None
-        return text, f"!!float value {text!r} is not a number"
+        return text, f"!!float value {short(text)!r} is not a number"
     return text, _unsupported_tag_message(tag)
 
 
 def _unsupported_tag_message(tag: str) -> str:
-    if tag.startswith(_TAG_PREFIX + "python/") or tag.startswith("!!python"):
-        return f"tag {tag} would construct a Python object; it is never executed and not allowed"
-    return f"tag {tag} is not supported by Kubernetes' YAML decoder"
+    if _is_python_tag(tag):
+        return f"tag {short(tag)} would construct a Python object; sts never does, and Kubernetes has no such values"
+    return f"tag {short(tag)} is not supported by Kubernetes' YAML decoder"
+
+
+def _is_python_tag(tag: str) -> bool:
+    return "python" in tag.lower()
+
+
+def _float32(value: float) -> float | None:
+    """float32(value) as Go converts it; None when it overflows to infinity."""
+    try:
+        result: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    except OverflowError:
+        return None
+    return result
+
+
+def go_float_key(value: float) -> str:
+    """strconv.FormatFloat(value, 'g', -1, 32), with sigs.k8s.io/yaml's .inf/.nan spellings."""
+    if math.isnan(value):
+        return ".nan"
+    x = _float32(value)
+    if x is None or math.isinf(x):
+        return "-.inf" if value < 0 else ".inf"
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    magnitude = abs(x)
+    text = f"{magnitude:.8e}"
+    for digits_count in range(1, 10):  # the shortest digits that read back as the same float32
+        candidate = f"{magnitude:.{digits_count - 1}e}"
+        if _float32(float(candidate)) == magnitude:
+            text = candidate
+            break
+    mantissa, exp_text = text.split("e")
+    digits = mantissa.replace(".", "")
+    exp = int(exp_text)
+    sign = "-" if x < 0 else ""
+    if exp < -4 or exp >= 6:
+        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    point = exp + 1
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def key_text(key: Any) -> str | None:
+    """A resolved YAML key as the JSON object key sigs.k8s.io/yaml makes of it; None if it cannot."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if isinstance(key, int):
+        return str(key) if -_INT64 <= key < _INT64 else None  # a uint64 key is rejected
+    if isinstance(key, float):
+        return go_float_key(key)
+    return None
+
+
+# --- the builder --------------------------------------------------------------------------------
 
 
 def _mark(event: Any) -> Pos:
@@ -186,24 +322,10 @@ def _mark(event: Any) -> Pos:
     return (mark.line, mark.column)
 
 
-def _key_text(key: Any) -> Any:
-    """Map keys become JSON object keys: go-yaml values are printed the way sigs.k8s.io/yaml does."""
-    if isinstance(key, str):
-        return key
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
-
-
 class _Frame:
     __slots__ = (
         "anchor",
+        "chars_before",
         "container",
         "explicit_keys",
         "is_map",
@@ -219,15 +341,24 @@ class _Frame:
     def __init__(self, container: Any, is_map: bool, start: Pos, anchor: str | None) -> None:
         self.container = container
         self.is_map = is_map
-        self.pending_key: Any = None
+        self.pending_key: str = ""
         self.key_pos: Pos | None = None
         self.positions: Any = {} if is_map else []
         self.start = start
         self.anchor = anchor
         self.key_is_bad = False
         self.merge_next = False
-        self.explicit_keys: dict[Any, Pos] = {}
+        self.explicit_keys: dict[str, Pos] = {}
         self.nodes_before = 0
+        self.chars_before = 0
+
+
+@dataclass(slots=True)
+class _Anchor:
+    value: Any
+    nodes: int
+    chars: int
+    is_map: bool
 
 
 class _Builder:
@@ -242,12 +373,17 @@ class _Builder:
     def issue(self, rule: str, message: str, pos: Pos, hint: str = "", fatal: bool = False) -> None:
         self.issues.append(ParseIssue(rule, message, pos, self.doc_index, hint, fatal))
 
+    def _limit(self, message: str, pos: Pos,
+               hint: str = "a Kubernetes manifest never needs this; if it is legitimate, raise the limit") -> None:
+        self.issue("yaml-limit", message + "; this document was not checked", pos, hint, fatal=True)
+
     def run(self, events: Iterator[Any]) -> None:
         limits = self.limits
+        max_alias_chars = limits.max_alias_chars
         stack: list[_Frame] = []
-        anchors: dict[str, tuple[Any, int]] = {}
+        anchors: dict[str, _Anchor] = {}
         positions = PositionIndex()
-        nodes = aliases = 0
+        nodes = aliases = chars = alias_chars = 0
         # > 0 while skipping the rest of a document that hit a limit: the open container count.
         skip_depth = 0
         dropped = False
@@ -257,10 +393,11 @@ class _Builder:
                 self.doc_index += 1
                 if self.doc_index >= limits.max_documents:
                     raise LimitExceeded(f"more than {limits.max_documents} documents in one stream "
-                                        "(raise --max-documents)", _mark(event))
+                                        "(raise --max-documents); the rest of the stream was not checked",
+                                        _mark(event))
                 anchors = {}
                 positions = PositionIndex()
-                nodes = aliases = skip_depth = 0
+                nodes = aliases = chars = alias_chars = skip_depth = 0
                 stack = []
                 dropped = False
                 continue
@@ -274,28 +411,34 @@ class _Builder:
                 continue
             if dropped:
                 continue
-            size = 1
+            is_plain_merge = False
+            value_is_map: bool | None = None  # for merge values: was it a mapping (directly or by alias)?
             if etype is ev.ScalarEvent:
                 node_pos = _mark(event)
                 tag = event.tag
+                text = event.value
                 if tag is None or tag == "!":
                     # implicit[0] is libyaml's "plain scalar": only those are resolved.
-                    value: Any = (resolve_plain(event.value) if event.implicit[0] and tag is None
-                                  else event.value)
+                    plain = event.implicit[0]
+                    value: Any = resolve_plain(text) if plain and tag is None else text
+                    is_plain_merge = plain and text == "<<"
+                elif tag == _TAG_PREFIX + "merge" and text == "<<":
+                    value = text
+                    is_plain_merge = True
                 else:
-                    value, error = _resolve_tagged(tag, event.value)
+                    value, error = _resolve_tagged(tag, text)
                     if error:
                         self._tag_issue(tag, error, node_pos)
                 nodes += 1
+                chars += len(text)
                 if event.anchor:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = _Anchor(value, 1, len(text), False)
             elif etype is ev.MappingStartEvent or etype is ev.SequenceStartEvent:
                 is_map = etype is ev.MappingStartEvent
                 start = _mark(event)
                 if len(stack) >= limits.max_depth:
-                    self.issue("yaml-limit", f"nesting deeper than {limits.max_depth} levels "
-                               "(raise --max-depth)", start, fatal=True)
-                    skip_depth = len(stack) + 1
+                    self._limit(f"nesting deeper than {limits.max_depth} levels (raise --max-depth)", start)
+                    skip_depth = 1
                     dropped = True
                     continue
                 tag = event.tag
@@ -304,6 +447,7 @@ class _Builder:
                     self._tag_issue(tag, _unsupported_tag_message(tag), start)
                 frame = _Frame({} if is_map else [], is_map, start, event.anchor)
                 frame.nodes_before = nodes
+                frame.chars_before = chars
                 stack.append(frame)
                 nodes += 1
                 continue
@@ -311,35 +455,50 @@ class _Builder:
                 frame = stack.pop()
                 value = frame.container
                 node_pos = frame.start
+                value_is_map = frame.is_map
                 if frame.is_map:
                     positions.maps[id(value)] = frame.positions
                 else:
                     positions.seqs[id(value)] = frame.positions
                 if frame.anchor:
-                    anchors[frame.anchor] = (value, nodes - frame.nodes_before)
+                    anchors[frame.anchor] = _Anchor(value, nodes - frame.nodes_before,
+                                                    chars - frame.chars_before, frame.is_map)
             elif etype is ev.AliasEvent:
                 node_pos = _mark(event)
                 aliases += 1
                 target = anchors.get(event.anchor)
                 if aliases > limits.max_aliases:
-                    self.issue("yaml-limit", f"more than {limits.max_aliases} aliases in one document "
-                               "(raise --max-aliases)", node_pos, fatal=True)
+                    self._limit(f"more than {limits.max_aliases} aliases in one document (raise --max-aliases)",
+                                node_pos)
                 elif target is None:
-                    self.issue("yaml-syntax", f"alias *{event.anchor} names no earlier anchor",
-                               node_pos, fatal=True)
+                    self.issue("yaml-syntax", f"alias *{short(event.anchor)} names no earlier anchor "
+                               "(or its own, still open, anchor)", node_pos,
+                               "define the anchor (&name) before using it", fatal=True)
                 else:
-                    value, size = target
-                    nodes += size
+                    value = target.value
+                    value_is_map = target.is_map
+                    nodes += target.nodes
+                    chars += target.chars
+                    alias_chars += target.chars
                     if nodes > limits.max_nodes:
-                        self.issue("yaml-limit", f"document expands to more than {limits.max_nodes} "
-                                   "nodes through aliases (raise --max-nodes)", node_pos, fatal=True)
-                if aliases > limits.max_aliases or target is None or nodes > limits.max_nodes:
+                        self._limit(f"document has more than {limits.max_nodes} nodes once aliases are "
+                                    "expanded (raise --max-nodes)", node_pos)
+                    elif alias_chars > max_alias_chars:
+                        self._limit(f"aliases expand the document by more than {max_alias_chars} characters "
+                                    "(raise --max-nodes)", node_pos)
+                if target is None or aliases > limits.max_aliases or nodes > limits.max_nodes \
+                        or alias_chars > max_alias_chars:
                     skip_depth = len(stack)
                     dropped = True
                     continue
             else:  # pragma: no cover - libyaml emits no other event types
                 continue
 
+            if nodes > limits.max_nodes:
+                self._limit(f"document has more than {limits.max_nodes} nodes (raise --max-nodes)", node_pos)
+                skip_depth = len(stack)
+                dropped = True
+                continue
             if not stack:
                 self.documents.append(RawDocument(self.doc_index, value, node_pos, positions))
                 continue
@@ -348,64 +507,95 @@ class _Builder:
                 parent.container.append(value)
                 parent.positions.append(node_pos)
             elif parent.key_pos is None:
-                self._take_key(parent, value, node_pos, etype)
+                self._take_key(parent, value, node_pos, etype, is_plain_merge)
             else:
-                self._set_value(parent, value, node_pos, positions)
+                self._set_value(parent, value, node_pos, positions, etype, value_is_map)
 
     def _tag_issue(self, tag: str, message: str, pos: Pos) -> None:
-        rule = "yaml-unsafe-tag" if "python" in tag else "yaml-unsupported-tag"
+        rule = "yaml-unsafe-tag" if _is_python_tag(tag) else "yaml-unsupported-tag"
         self.issue(rule, message, pos, "remove the tag; Kubernetes manifests use plain YAML values")
 
-    def _take_key(self, frame: _Frame, key: Any, pos: Pos, etype: type) -> None:
+    def _take_key(self, frame: _Frame, key: Any, pos: Pos, etype: type, is_merge: bool) -> None:
         frame.key_pos = pos
         frame.key_is_bad = False
         frame.merge_next = False
-        if etype is not ev.ScalarEvent and etype is not ev.AliasEvent:
+        if isinstance(key, (dict, list)):
             self.issue("yaml-complex-key", "a mapping or sequence used as a key is not allowed in "
-                       "Kubernetes manifests", pos)
+                       "Kubernetes manifests (JSON object keys are strings)", pos,
+                       "use a plain string key")
             frame.key_is_bad = True
             return
-        if key == "<<" and etype is ev.ScalarEvent:
+        if is_merge and etype is ev.ScalarEvent:
             frame.merge_next = True
             return
-        if isinstance(key, (dict, list)):
-            self.issue("yaml-complex-key", "a mapping or sequence used as a key is not allowed", pos)
+        text = key_text(key)
+        if text is None:
+            what = "a null key (empty, ~ or null)" if key is None else f"the key {key} (beyond int64)"
+            self.issue("yaml-complex-key", f"{what} cannot be a JSON object key; the API server's "
+                       "decoder rejects the document ('unsupported map key')", pos, "quote the key")
             frame.key_is_bad = True
             return
-        frame.pending_key = _key_text(key)
+        frame.pending_key = text
 
-    def _set_value(self, frame: _Frame, value: Any, pos: Pos, positions: PositionIndex) -> None:
+    def _set_value(self, frame: _Frame, value: Any, pos: Pos, positions: PositionIndex, etype: type,
+                   value_is_map: bool | None) -> None:
         key_pos = frame.key_pos
         assert key_pos is not None
         frame.key_pos = None
         if frame.key_is_bad:
             return
-        target: dict[Any, Any] = frame.container
         if frame.merge_next:
-            self._merge(frame, value, key_pos, positions)
+            self._merge(frame, value, key_pos, positions, etype, value_is_map)
             return
         key = frame.pending_key
+        target: dict[str, Any] = frame.container
         first = frame.explicit_keys.get(key)
         if first is not None:
             self.issue("yaml-duplicate-key",
-                       f"duplicate key {key!r}: already defined at line {first[0] + 1}, column "
+                       f"duplicate key {short(key)!r}: already defined at line {first[0] + 1}, column "
                        f"{first[1] + 1}; the API server rejects it (kubectl: 'already defined')",
                        key_pos, "remove one of the two entries")
         frame.explicit_keys[key] = key_pos
         target[key] = value
         frame.positions[key] = (key_pos, pos)
 
-    def _merge(self, frame: _Frame, value: Any, pos: Pos, positions: PositionIndex) -> None:
-        """go-yaml v2 merge: applied in place, in order; within a list earlier maps win."""
-        sources = [value] if isinstance(value, dict) else value if isinstance(value, list) else None
+    def _merge(self, frame: _Frame, value: Any, pos: Pos, positions: PositionIndex, etype: type,
+               value_is_map: bool | None) -> None:
+        """go-yaml v2 merge: applied in place, in order; within a list the earlier maps win.
+
+        The value must be a mapping, an alias of a mapping, or a sequence written in place whose
+        items are mappings (or aliases of mappings); anything else fails the document.
+        """
+        if isinstance(value, dict):
+            sources: list[Any] | None = [value]
+        elif isinstance(value, list) and etype is not ev.AliasEvent and value_is_map is False:
+            sources = value
+        else:
+            sources = None
         if sources is None or not all(isinstance(s, dict) for s in sources):
-            self.issue("yaml-syntax", "a merge key '<<' needs a mapping or a list of mappings", pos)
+            self.issue("yaml-syntax", "a merge key '<<' needs a mapping or a list of mappings "
+                       "(go-yaml: 'map merge requires map or sequence of maps as the value')", pos,
+                       "merge an anchored mapping: `<<: *defaults`")
             return
         for source in reversed(sources):
             table = positions.maps.get(id(source), {})
             for key, item in source.items():
                 frame.container[key] = item
                 frame.positions[key] = table.get(key, (pos, pos))
+
+
+def _index_to_pos(text: str, index: int) -> Pos:
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index)
+    return (line, index - (text.rfind("\n", 0, index) + 1))
+
+
+def _syntax_hint(text: str, pos: Pos, problem: str) -> str:
+    lines = text.split("\n", pos[0] + 1)
+    line = lines[pos[0]] if pos[0] < len(lines) else ""
+    if "\t" in line[: pos[1] + 1] or "tab" in problem:
+        return "indent with spaces: YAML does not allow tabs for indentation"
+    return "fix the YAML syntax; everything after this point in the file was not checked"
 
 
 def parse_stream(text: str, limits: Limits | None = None) -> tuple[list[RawDocument], list[ParseIssue]]:
@@ -416,19 +606,28 @@ def parse_stream(text: str, limits: Limits | None = None) -> tuple[list[RawDocum
     builder = _Builder(limits or Limits())
     try:
         builder.run(yaml.parse(text, Loader=yaml.CBaseLoader if _HAS_C else yaml.BaseLoader))
+    except yaml.reader.ReaderError as exc:
+        pos = _index_to_pos(text, exc.position)
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
+        builder.issue("yaml-syntax", f"{what} is not allowed in YAML: {exc.reason}", pos,
+                      "remove the control character; everything after it in the file was not checked",
+                      fatal=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line, mark.column) if mark is not None else (0, 0)
         problem = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            builder._limit(f"nesting deeper than {PARSER_MAX_DEPTH} levels, the YAML parser's own limit", pos,
+                           "a Kubernetes manifest never needs this; flatten the data")
+            return builder.documents, builder.issues
         if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
             problem = f"{problem} ({exc.context} at line {exc.context_mark.line + 1})"
-        hint = "indent with spaces: YAML does not allow tabs" if "\\t" in problem or "tab" in problem \
-            else "fix the YAML syntax; everything after this point in the file was not checked"
-        builder.issue("yaml-syntax", problem, pos, hint, fatal=True)
+        builder.issue("yaml-syntax", problem, pos, _syntax_hint(text, pos, problem), fatal=True)
     except yaml.YAMLError as exc:
-        builder.issue("yaml-syntax", str(exc), (0, 0), fatal=True)
+        builder.issue("yaml-syntax", short(str(exc), 200), (0, 0), fatal=True)
     except LimitExceeded as exc:
-        builder.issue("yaml-limit", str(exc), exc.pos, fatal=True)
+        builder.issue("yaml-limit", str(exc), exc.pos,
+                      "split the stream into several files, or raise the limit", fatal=True)
     return builder.documents, builder.issues
 
 
