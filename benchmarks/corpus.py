@@ -28,7 +28,8 @@ from typing import Any
 
 APPS = {
     # name: (image, port name, port, extra ports, data path, storage)
-    "postgres": ("docker.io/library/postgres:16.4", "postgres", 5432, [("metrics", 9187)], "/var/lib/postgresql/data", "20Gi"),
+    "postgres": ("docker.io/library/postgres:16.4", "postgres", 5432, [("metrics", 9187)],
+                 "/var/lib/postgresql/data", "20Gi"),
     "mysql": ("docker.io/library/mysql:8.4.2", "mysql", 3306, [("metrics", 9104)], "/var/lib/mysql", "50Gi"),
     "redis": ("docker.io/library/redis:7.4.0", "redis", 6379, [("metrics", 9121)], "/data", "8Gi"),
     "kafka": ("docker.io/bitnami/kafka:3.8.0", "broker", 9092, [("controller", 9093), ("metrics", 9308)],
@@ -64,7 +65,7 @@ def _labels(app: App, component: str) -> dict[str, str]:
 
 
 def headless_service(app: App, rng: random.Random) -> dict[str, Any]:
-    image, port_name, port, extra, _path, _size = APPS[app.kind]
+    _image, port_name, port, extra, _path, _size = APPS[app.kind]
     ports = [{"name": port_name, "port": port, "targetPort": port_name, "protocol": "TCP"}]
     ports += [{"name": n, "port": p, "targetPort": n, "protocol": "TCP"} for n, p in extra]
     return {

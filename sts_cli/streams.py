@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sts_cli.filecheck import FileResult, PackedPositions, check_objects, check_source
+from sts_cli.findings import Finding
 from sts_cli.sources import DecodeError, Source, decode
 
 if TYPE_CHECKING:
@@ -104,10 +105,7 @@ def check_chunk(display: str, data: bytes, chunk: Chunk, options: ValidateOption
     return result
 
 
-def _shift(finding: object, offset: int) -> object:
-    from sts_cli.findings import Finding
-
-    assert isinstance(finding, Finding)
+def _shift(finding: Finding, offset: int) -> Finding:
     location = finding.location
     if location.document is None:
         return finding
