@@ -76,7 +76,8 @@ def test_nan_and_empty() -> None:
     assert one("a:\nb: ''\nc: \"\"\n") == {"a": None, "b": "", "c": ""}
 
 
-@pytest.mark.parametrize("text", ["'on'", '"on"', "'0755'", '"08"', "'~'", "'null'", '"1e3"', "|\n  on\n", ">\n  yes\n"])
+@pytest.mark.parametrize("text", ["'on'", '"on"', "'0755'", '"08"', "'~'", "'null'", '"1e3"', "|\n  on\n",
+                                  ">\n  yes\n"])
 def test_quoted_and_block_scalars_stay_strings(text: str) -> None:
     value = one(f"v: {text}")["v"]
     assert isinstance(value, str)
@@ -357,7 +358,7 @@ def test_nesting_at_the_limit_is_fine() -> None:
 
 def test_the_parsers_own_depth_limit_is_a_limit_finding() -> None:
     text = "a: " + "[" * 20000 + "]" * 20000 + "\n"
-    docs, issues = parsed(text, Limits(max_depth=100_000))
+    _docs, issues = parsed(text, Limits(max_depth=100_000))
     assert [i.rule for i in issues] == ["yaml-limit"]
     assert "1000 levels" in issues[0].message
 
