@@ -323,6 +323,16 @@ class _Pod:
                 what = "must specify one of" if not present else "may not specify more than one of"
                 self.invalid(f"{label}: env {name!r} valueFrom {what} {', '.join(ENV_SOURCES[:4])}",
                              (*env_path, "valueFrom"), "use exactly one source", at_value=False)
+            field_path = as_map(as_map(source).get("fieldRef")).get("fieldPath")
+            if isinstance(field_path, str) and not _supported_field_path(field_path):
+                self.invalid(f"{label}: env {name!r} fieldRef.fieldPath {field_path!r} is not supported",
+                             (*env_path, "valueFrom", "fieldRef", "fieldPath"),
+                             "e.g. metadata.name, metadata.namespace, metadata.labels['app'], status.podIP")
+            resource = as_map(as_map(source).get("resourceFieldRef")).get("resource")
+            if isinstance(resource, str) and not _supported_resource_field(resource):
+                self.invalid(f"{label}: env {name!r} resourceFieldRef.resource {resource!r} is not supported",
+                             (*env_path, "valueFrom", "resourceFieldRef", "resource"),
+                             "e.g. limits.cpu, limits.memory, requests.cpu, requests.memory")
             for ref in ("configMapKeyRef", "secretKeyRef"):
                 selector = as_map(as_map(source).get(ref))
                 if ref in as_map(source) and isinstance(as_map(source).get(ref), dict):
@@ -585,6 +595,16 @@ class _Pod:
             if isinstance(name, str) and not _SYSCTL.fullmatch(name):
                 self.invalid(f"sysctl name {name!r} is not a valid sysctl name (e.g. 'net.core.somaxconn')",
                              (*POD, "securityContext", "sysctls", index, "name"), "use a dotted kernel parameter name")
+        os_name = as_map(spec.get("os")).get("name")
+        if isinstance(os_name, str) and os_name not in ("linux", "windows"):
+            self.invalid(f"os.name {os_name!r} is not supported; supported: linux, windows", (*POD, "os", "name"),
+                         did_you_mean(os_name, ("linux", "windows")))
+        for index, gate in enumerate(as_list(spec.get("readinessGates"))):
+            condition = as_map(gate).get("conditionType")
+            if isinstance(condition, str):
+                for message in kv.qualified_name_errors(condition):
+                    self.invalid(f"readinessGates conditionType {condition!r}: {message}",
+                                 (*POD, "readinessGates", index, "conditionType"), "use a qualified name")
         account = spec.get("serviceAccountName")
         if isinstance(account, str) and account and not kv.is_dns1123_subdomain(account):
             self.invalid(f"serviceAccountName {account!r}: {kv.dns1123_subdomain_errors(account)[0]}",
@@ -782,6 +802,26 @@ def _port_ref_error(port: Any) -> str:
         errors = kv.iana_svc_name_errors(port)
         return f"is not a valid port name: {errors[0]}" if errors else ""
     return ""
+
+
+_FIELD_PATHS = frozenset({"metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels",
+                          "metadata.annotations", "spec.nodeName", "spec.serviceAccountName", "status.hostIP",
+                          "status.hostIPs", "status.podIP", "status.podIPs"})
+_RESOURCE_FIELDS = frozenset({"limits.cpu", "limits.memory", "limits.ephemeral-storage", "requests.cpu",
+                              "requests.memory", "requests.ephemeral-storage"})
+
+
+def _supported_field_path(path: str) -> bool:
+    if path in _FIELD_PATHS:
+        return True
+    for prefix in ("metadata.labels['", "metadata.annotations['"):
+        if path.startswith(prefix) and path.endswith("']") and len(path) > len(prefix) + 2:
+            return True
+    return False
+
+
+def _supported_resource_field(resource: str) -> bool:
+    return resource in _RESOURCE_FIELDS or resource.startswith(("limits.hugepages-", "requests.hugepages-"))
 
 
 def _extended(name: str) -> bool:

@@ -111,6 +111,19 @@ class _Service:
         if ip and ips and ips[0] != ip:
             self.emit("service-cluster-ip-invalid", f"clusterIPs[0] {ips[0]!r} must match clusterIP {ip!r}",
                       (*SPEC, "clusterIPs", 0), "make clusterIP and the first clusterIPs entry agree")
+        elif ips and not ip:
+            self.emit("service-cluster-ip-invalid", "clusterIPs must be empty when clusterIP is not specified (the "
+                      "API server copies clusterIP into clusterIPs, not the other way round)", (*SPEC, "clusterIPs"),
+                      f"add `clusterIP: {ips[0]}`", at_value=False)
+        families = [f for f in as_list(self.spec.get("ipFamilies")) if isinstance(f, str)]
+        if not headless:
+            for index, value in enumerate(ips[: len(families)]):
+                if kv.is_ip(value) and families[index] in FAMILIES:
+                    version = ipaddress.ip_address(value).version
+                    if (version == 6) != (families[index] == "IPv6"):
+                        self.emit("service-cluster-ip-invalid", f"clusterIPs[{index}] {value!r} is not an "
+                                  f"{families[index]} address as ipFamilies[{index}] says",
+                                  (*SPEC, "clusterIPs", index), "order clusterIPs like ipFamilies")
         if len(ips) == 2 and all(kv.is_ip(v) for v in ips) and \
                 ipaddress.ip_address(ips[0]).version == ipaddress.ip_address(ips[1]).version:
             self.emit("service-cluster-ip-invalid", "two clusterIPs must be of different IP families (dual-stack)",
@@ -294,6 +307,12 @@ class _Service:
                 if spec.get(field) is not None and spec.get(field) != []:
                     self.emit(rule, f"{field} may only be used when type is 'LoadBalancer'", (*SPEC, field),
                               "remove it", at_value=False)
+        lb_class = spec.get("loadBalancerClass")
+        if self.type == "LoadBalancer" and isinstance(lb_class, str):
+            errors = kv.qualified_name_errors(lb_class)
+            if errors:
+                self.emit(rule, f"loadBalancerClass {lb_class!r}: {errors[0]}", (*SPEC, "loadBalancerClass"),
+                          "use a qualified name such as 'example.com/internal-vip'")
         for index, cidr in enumerate(as_list(spec.get("loadBalancerSourceRanges"))):
             if isinstance(cidr, str) and not kv.is_cidr(cidr.strip()):
                 self.emit(rule, f"loadBalancerSourceRanges[{index}] {cidr!r} must be a CIDR such as 10.0.0.0/8",

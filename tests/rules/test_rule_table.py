@@ -231,7 +231,7 @@ CASES = [
     Case("service-not-headless", E, [(SVC_SPEC, "  labels:\n    app: web\n»spec:\n")],
          [("  clusterIP: None\n", "  clusterIP: \"None\"\n")]),
     Case("service-not-headless", E, [("  clusterIP: None\n", "  clusterIP: »10.96.0.10\n")],
-         [("  clusterIP: None\n", "  clusterIPs: [None]\n")], note="cluster-ip"),
+         [("  clusterIP: None\n", "  clusterIP: None\n  clusterIPs: [None]\n")], note="cluster-ip"),
     Case("service-not-headless", E, [("  clusterIP: None\n", "  type: »ExternalName\n  externalName: db.example.com\n")],
          [("  clusterIP: None\n", "  type: ClusterIP\n  clusterIP: None\n")], note="external-name"),
     Case("service-selector-missing", E, [(SVC_SPEC, "  labels:\n    app: web\n»spec:\n  clusterIP: None\n"),
