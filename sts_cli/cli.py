@@ -127,6 +127,19 @@ def _standard_streams() -> Any:
     return original
 
 
+_AT_FORK: list[bool] = []
+
+
+def _quiet_workers() -> None:
+    """Ctrl-C reaches every process of the terminal's group: forked workers ignore it, and the
+    main process, which stops them, alone reports the interruption (no worker tracebacks)."""
+    if not _AT_FORK and hasattr(os, "register_at_fork"):
+        import signal
+
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        _AT_FORK.append(True)
+
+
 def _restore_stdout(original: Any) -> None:
     current = sys.stdout
     try:
@@ -156,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     args = [a for a in args if a != "--debug"]
     code = EXIT_OK
     original_stdout = _standard_streams()
+    _quiet_workers()
     # Parsing is iterative, but repr() and JSON Schema walk nested values recursively: leave
     # room for the deepest nesting the YAML parser accepts (1000 levels).
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
