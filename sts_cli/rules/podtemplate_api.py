@@ -89,6 +89,11 @@ class _Pod:
 
     def run(self) -> None:
         template = self.obj.get(TEMPLATE)
+        if template is None:
+            if not any(self.seen(path) for path in (TEMPLATE, ("spec",))):
+                self.emit("containers-missing", "the StatefulSet has no pod template, so no containers",
+                          TEMPLATE, "add `spec.template` with labels and containers", at_value=False, always=True)
+            return
         if not isinstance(template, dict) or self.seen(TEMPLATE):
             return
         spec = template.get("spec")

@@ -80,8 +80,14 @@ def _selector(context: RuleContext, view: StatefulSetView, out: list[Finding]) -
     obj = view.obj
     spec = as_map(obj.data.get("spec"))
     selector = spec.get("selector")
+    if selector is None:
+        # Usually a schema finding already; not when the whole spec is null or missing.
+        if not any(schema_hit(context, obj, path) for path in (("spec", "selector"), ("spec",))):
+            out.append(context.emit("selector-missing", obj, "spec.selector is required", ("spec", "selector"),
+                                    "add `selector.matchLabels` with the pod template labels"))
+        return
     if not isinstance(selector, dict) or schema_hit(context, obj, ("spec", "selector")):
-        return  # missing or mistyped: schema validation reported it
+        return  # mistyped: schema validation reported it
     labels = selector.get("matchLabels")
     expressions = selector.get("matchExpressions")
     if not as_map(labels) and not as_list(expressions):

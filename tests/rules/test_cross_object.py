@@ -168,3 +168,12 @@ def test_version_notes_in_messages(tmp_path: Path) -> None:
     assert "enforced by the API server from 1.33" in old["sts-service-name-invalid"]
     assert all("enforced by the API server" not in message for message in new.values())
     assert set(old) == set(new)
+
+
+def test_null_spec_is_not_silently_accepted(tmp_path: Path) -> None:
+    text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec: null\n"
+    findings = {(f.rule, f.location.line, f.location.column) for f in run(tmp_path, {"m.yaml": text})
+                if f.severity.label == "error"}
+    assert findings == {("selector-missing", 5, 1), ("containers-missing", 5, 1)}
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec: null\n"
+    assert [f.rule for f in run(tmp_path, {"s.yaml": service})] == ["service-ports-missing"]
