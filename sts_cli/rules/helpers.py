@@ -53,7 +53,9 @@ CLAIM_BEFORE = "the StatefulSet is accepted and PVC creation fails with FailedCr
 def schema_hit(context: RuleContext, obj: Any, path: Path) -> bool:
     """True when schema validation already reported exactly this field (a type error...)."""
     reported = context.schema_paths.get(id(obj))
-    return bool(reported) and format_path(path) in reported
+    if not reported:
+        return False
+    return format_path(path) in reported
 
 
 def did_you_mean(value: str, allowed: tuple[str, ...]) -> str:
