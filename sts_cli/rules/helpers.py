@@ -152,18 +152,6 @@ def selector_valid(view: StatefulSetView) -> bool:
     return True
 
 
-def selector_entries(view: StatefulSetView) -> list[tuple[Path, str, str]]:
-    """(path, key, description) of every selector entry, in order, for pointing at one."""
-    out: list[tuple[Path, str, str]] = []
-    for key, value in view.selector.match_labels.items():
-        out.append((("spec", "selector", "matchLabels", key), key, f"{key}={value}"))
-    for index, req in enumerate(view.selector.match_expressions):
-        values = ",".join(req.values)
-        out.append((("spec", "selector", "matchExpressions", index), req.key,
-                    f"{req.key} {req.operator}" + (f" ({values})" if values else "")))
-    return out
-
-
 def requirement(context: RuleContext, obj: Any, item: dict[str, Any], base: Path, out: list[Finding],
                 rule_id: str, operators: tuple[str, ...] = OPERATORS, suffix: str = "", node: bool = False) -> bool:
     """Check a LabelSelectorRequirement; True when it is invalid.

@@ -11,7 +11,7 @@ from typing import Any
 
 from sts_cli import k8svalidation as kv
 from sts_cli.findings import Finding
-from sts_cli.model import StatefulSetView
+from sts_cli.model import LabelSelector, StatefulSetView
 from sts_cli.rules.base import RuleContext, family_rule
 from sts_cli.rules.helpers import (
     SRC_APPS,
@@ -25,7 +25,6 @@ from sts_cli.rules.helpers import (
     is_int,
     requirement,
     schema_hit,
-    selector_entries,
     selector_valid,
 )
 
@@ -120,39 +119,32 @@ def _selector(context: RuleContext, view: StatefulSetView, out: list[Finding]) -
 
 
 def _mismatch(context: RuleContext, view: StatefulSetView, out: list[Finding]) -> None:
+    """Name every selector entry the template labels fail, side by side; point at the first one."""
     obj = view.obj
     labels = view.template_labels
     problems: list[str] = []
-    first: Path | None = None
-    related_key: str | None = None
-    for path, key, text in selector_entries(view):
-        if key in view.selector.match_labels and path[2] == "matchLabels":
-            want = view.selector.match_labels[key]
-            if key not in labels:
-                problems.append(f"{key}: selector wants {want!r}, the template has no such label")
-            elif labels[key] != want:
-                problems.append(f"{key}: selector wants {want!r}, the template has {labels[key]!r}")
-            else:
-                continue
-        else:
-            index = path[3]
-            assert isinstance(index, int)
-            req = view.selector.match_expressions[index]
-            from sts_cli.model import LabelSelector
-
-            if LabelSelector({}, (req,)).matches(labels):
-                continue
-            have = f"the template has {labels[key]!r}" if key in labels else "the template has no such label"
-            problems.append(f"{text}: {have}")
-        if first is None:
-            first, related_key = path, key
-    template_labels_path: Path = ("spec", "template", "metadata", "labels")
-    related_path = (*template_labels_path, related_key) if related_key in labels else template_labels_path
-    if not obj.get(("spec", "template", "metadata")):
+    failing: list[tuple[Path, str]] = []
+    for key, want in view.selector.match_labels.items():
+        if labels.get(key) != want:
+            have = repr(labels[key]) if key in labels else "no such label"
+            problems.append(f"{key}: selector wants {want!r}, the template has {have}")
+            failing.append((("spec", "selector", "matchLabels", key), key))
+    for index, req in enumerate(view.selector.match_expressions):
+        if not LabelSelector({}, (req,)).matches(labels):
+            values = ",".join(req.values)
+            have = repr(labels[req.key]) if req.key in labels else "no such label"
+            problems.append(f"{req.key} {req.operator}" + (f" ({values})" if values else "")
+                            + f": the template has {have}")
+            failing.append((("spec", "selector", "matchExpressions", index), req.key))
+    first, first_key = failing[0] if failing else (("spec", "selector"), "")
+    related_path: Path = ("spec", "template", "metadata", "labels")
+    if first_key in labels:
+        related_path = (*related_path, first_key)
+    elif not obj.get(("spec", "template", "metadata")):
         related_path = ("spec", "template")
     out.append(context.emit(
-        "selector-mismatch", obj, "`selector` does not match template `labels`: " + "; ".join(problems),
-        first or ("spec", "selector"), "make `spec.selector` and `spec.template.metadata.labels` agree",
+        "selector-mismatch", obj, "`selector` does not match template `labels`: " + "; ".join(problems), first,
+        "make `spec.selector` and `spec.template.metadata.labels` agree",
         related=[(obj, related_path, "the pod template labels")]))
 
 
