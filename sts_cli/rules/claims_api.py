@@ -149,7 +149,8 @@ def _storage(context: RuleContext, obj: Any, spec: dict[str, Any], spec_path: Pa
 
 
 _SRC = SRC_APPS_134 + "; " + SRC_CORE + " (ValidatePersistentVolumeClaimSpec)"
-_NOTE = ("Checked by the API server since Kubernetes 1.34; before, the StatefulSet was accepted and PVC creation "
+# Continuation lines carry the docstrings' indentation, so that cleandoc keeps the paragraph intact.
+_NOTE = ("Checked by the API server since Kubernetes 1.34; before, the StatefulSet\n    was accepted and PVC creation "
          "failed (kubernetes/kubernetes#132211).")
 
 family_rule("claim-access-modes-invalid", E, "A claim template has no or unknown accessModes.", "api", f"""
@@ -172,7 +173,7 @@ family_rule("claim-access-modes-invalid", E, "A claim template has no or unknown
 family_rule("claim-storage-invalid", E, "A claim template has no storage request, or not a positive quantity.",
             "api", f"""
     `resources.requests.storage` is required and must be a Kubernetes quantity greater than zero
-    (`10Gi`, `500Mi`; `10GB` means 10^10 bytes, `10G` too, but `10 Gi` and `10gi` are invalid).
+    (`10Gi`, `500Mi`, or `10G` for 10^10 bytes; `10GB`, `10 Gi` and `10gi` are invalid).
     {_NOTE} A quantity that does not parse is rejected in every version.
 
     Bad:

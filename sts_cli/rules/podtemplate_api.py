@@ -854,8 +854,9 @@ def _pod_pass(context: RuleContext) -> list[Finding]:
 
 
 _SRC = SRC_APPS_134 + "; " + SRC_CORE + " (ValidatePodTemplateSpec)"
-_NOTE = ("The API server validates the pod template since Kubernetes 1.34; before, the StatefulSet was accepted "
-         "and every pod failed with FailedCreate (kubernetes/kubernetes#81147, #97309).")
+# Continuation lines carry the docstrings' indentation, so that cleandoc keeps the paragraph intact.
+_NOTE = ("The API server validates the pod template since Kubernetes 1.34;\n    before, the StatefulSet was accepted "
+         "and every pod failed with FailedCreate\n    (kubernetes/kubernetes#81147, #97309).")
 
 family_rule("containers-missing", E, "The pod template has no containers.", "api", f"""
     A pod needs at least one container. {_NOTE}
