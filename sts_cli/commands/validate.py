@@ -48,6 +48,9 @@ def validate_command(
                                        "error (default), warning or info."),
     disable: list[str] = typer.Option([], "--disable", help="Rule id to turn off; repeatable."),
     enable: list[str] = typer.Option([], "--enable", help="Optional rule id to turn on; repeatable."),
+    severities: list[str] = typer.Option([], "--severity", metavar="RULE=LEVEL",
+                                         help="Report a rule at another severity (error, warning, info); "
+                                         "repeatable."),
     config: Path | None = CONFIG,
     no_config: bool = NO_CONFIG,
     allow_empty: bool = typer.Option(False, "--allow-empty", help="Do not fail when the input holds no objects."),
@@ -86,7 +89,13 @@ def validate_command(
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
         pairs.append(("github", None))
     all_rules()
-    for rule_id in [*disable, *enable, *settings.disable, *settings.enable, *settings.severity]:
+    from sts_cli.config import parse_severity_options
+
+    try:
+        severity_options = {**settings.severity, **parse_severity_options(severities)}
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+    for rule_id in [*disable, *enable, *settings.disable, *settings.enable, *severity_options]:
         if rule_id not in REGISTRY:
             raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
     for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
@@ -100,9 +109,10 @@ def validate_command(
         limits=limits.limits(),
         max_file_bytes=max_file_size,
         allow_empty=allow_empty,
-        enable=frozenset([*enable, *settings.enable]),
-        disable=frozenset([*disable, *settings.disable]),
-        severity_overrides=tuple(settings.severity.items()),
+        # The command line wins over the settings file in both directions.
+        enable=frozenset([*enable, *(r for r in settings.enable if r not in disable)]),
+        disable=frozenset([*disable, *(r for r in settings.disable if r not in enable)]),
+        severity_overrides=tuple(severity_options.items()),
         jobs=workers,
         cache_dir=cache_dir,
     )
