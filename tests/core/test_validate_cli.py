@@ -48,20 +48,25 @@ def test_list_item_keeps_its_own_position(run_cli: Any) -> None:
 def test_crlf_and_bom_positions(run_cli: Any, name: str) -> None:
     result = run_cli("validate", f"tests/fixtures/{name}")
     assert result.code == 1
-    assert finding_lines(result.out) == [(f"tests/fixtures/{name}", 6, 3, "error", "schema-unknown-field")]
+    assert [line for line in finding_lines(result.out) if line[3] != "info"] == [
+        (f"tests/fixtures/{name}", 6, 3, "error", "schema-unknown-field")]
 
 
 def test_json_file_with_string_replicas(run_cli: Any) -> None:
     result = run_cli("validate", "tests/fixtures/statefulset.json")
     assert result.code == 1
-    assert finding_lines(result.out) == [("tests/fixtures/statefulset.json", 7, 17, "error", "schema-type")]
+    lines = finding_lines(result.out)
+    assert ("tests/fixtures/statefulset.json", 7, 17, "error", "schema-type") in lines
+    # The file has no Service named by serviceName: the cross-object rule says so at the value.
+    assert ("tests/fixtures/statefulset.json", 6, 20, "error", "service-missing") in lines
     assert "must be an integer, not the string '3'" in result.out
 
 
 def test_yaml11_booleans_and_octal_read_like_the_api_server(run_cli: Any) -> None:
     result = run_cli("validate", "tests/fixtures/yaml11.yaml")
     # `value: on` is the boolean true: a type error; `defaultMode: 0755` is octal 493: valid.
-    assert finding_lines(result.out) == [("tests/fixtures/yaml11.yaml", 20, 18, "error", "schema-type")]
+    assert [line for line in finding_lines(result.out) if line[3] != "info"] == [
+        ("tests/fixtures/yaml11.yaml", 20, 18, "error", "schema-type")]
     assert "not the boolean true" in result.out
     assert result.code == 1
 
@@ -135,7 +140,8 @@ def test_syntax_error_has_position_and_no_traceback(run_cli: Any) -> None:
 
 
 def test_quiet_prints_only_finding_lines(run_cli: Any) -> None:
-    result = run_cli("validate", "-q", "tests/fixtures/crlf.yaml")
+    result = run_cli("validate", "-q", "--fail-on", "error", "--disable", "readiness-probe-missing",
+                     "tests/fixtures/crlf.yaml")
     assert result.code == 1
     assert result.out.splitlines() == [
         "tests/fixtures/crlf.yaml:6:3: error schema-unknown-field unknown field 'replica'; did you mean "
