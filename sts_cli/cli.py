@@ -50,10 +50,17 @@ def _root(
     """Validate and render Kubernetes StatefulSets and their headless Services, offline."""
 
 
-def _register() -> None:
-    from sts_cli.commands import register_all
+_registered = False
 
-    register_all(app)
+
+def _register() -> None:
+    # main() may run many times in one process (tests, embedding): add the commands once.
+    global _registered
+    if not _registered:
+        from sts_cli.commands import register_all
+
+        register_all(app)
+        _registered = True
 
 
 def _silence_stdout() -> None:
