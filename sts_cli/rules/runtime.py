@@ -350,7 +350,8 @@ def selector_overlap(context: RuleContext) -> Iterator[Finding]:
                 if other_position == position:
                     continue
                 other = candidates[other_position]
-                if not view.selector.matches(other.template_labels):
+                # Two definitions of the same StatefulSet are `duplicate-object`, not a fight.
+                if other.name == view.name or not view.selector.matches(other.template_labels):
                     continue
                 seen = (min(position, other_position), max(position, other_position))
                 if seen in reported:
