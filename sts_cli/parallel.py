@@ -142,13 +142,29 @@ def _size(display: str) -> int:
         return 0
 
 
+def _init_worker(state: dict[str, Any]) -> None:
+    """Under `spawn` (macOS, Windows) workers do not inherit the parent's memory."""
+    _STATE.update(state)
+
+
+def _warm_up(options: ValidateOptions) -> None:
+    """Build the validators once, before forking, instead of once in every worker."""
+    from sts_cli import schema_check
+
+    for kind in ("StatefulSet", "Service"):
+        schema_check._fast_validator(options.kubernetes_version, kind)
+        schema_check._validator(options.kubernetes_version, kind)
+
+
 def _pool_results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
     import multiprocessing
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    if method == "fork":
+        _warm_up(_STATE["options"])
     context = multiprocessing.get_context(method)
     chunksize = max(1, min(8, len(tasks) // (jobs * 16)))
-    pool = context.Pool(jobs)
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(dict(_STATE),))
     try:
         yield from pool.imap(_work, tasks, chunksize=chunksize)
         pool.close()
