@@ -43,6 +43,7 @@ class _Task:
     data: bytes | None = None
     cache_key: str | None = None
     chunk: Any = None  # streams.Chunk when this task is a part of a stream
+    size: int = 0
 
 
 # What forked workers inherit: set in the parent just before the pool starts.
@@ -121,18 +122,44 @@ def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = 
                 chunks = plan_chunks(data, CHUNK_BYTES, options.limits.max_documents)
         if chunks:
             assert data is not None
-            groups.append([_Task(display, data[c.start:c.end], name, c) for c in chunks])
+            groups.append([_Task(display, data[c.start:c.end], name, c, c.end - c.start) for c in chunks])
         else:
-            groups.append([_Task(display, data, name)])
+            groups.append([_Task(display, data, name, None, size)])
     _STATE["options"] = options
     _STATE["cache"] = cache
     flat = [task for group in groups for task in group]
     jobs = min(options.jobs, len(flat))
+    pool: Any = None
     try:
-        results = _pool_results(flat, jobs) if jobs > 1 and work_bytes >= POOL_MIN_BYTES else map(_work, flat)
+        if jobs > 1 and work_bytes >= POOL_MIN_BYTES:
+            # The parent checks a share of the files itself while jobs - 1 workers check the rest:
+            # on few cores, a parent that only waited and unpickled would leave a core idle.
+            local = _local_share(flat, 0.8 / jobs)
+            pool, remote = _start_pool([t for i, t in enumerate(flat) if i not in local], jobs - 1)
+            results: Iterator[FileResult] = (_work(t) if i in local else next(remote) for i, t in enumerate(flat))
+        else:
+            results = map(_work, flat)
         yield from _merge(groups, ready, results, options, cache, progress)
+        if pool is not None:
+            pool.close()
+            pool.join()
     finally:
+        if pool is not None:
+            pool.terminate()
         _STATE.clear()
+
+
+def _local_share(tasks: list[_Task], share: float) -> set[int]:
+    """Indices of the tasks the parent checks: about `share` of the bytes, spread through the input."""
+    local: set[int] = set()
+    done = mine = 0
+    for index, task in enumerate(tasks):
+        size = max(task.size, 1)
+        if mine < share * (done + size):
+            local.add(index)
+            mine += size
+        done += size
+    return local
 
 
 def _size(display: str) -> int:
@@ -156,7 +183,8 @@ def _warm_up(options: ValidateOptions) -> None:
         schema_check._validator(options.kubernetes_version, kind)
 
 
-def _pool_results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
+def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult]]:
+    """A started pool and its results in task order (the workers begin at once)."""
     import multiprocessing
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -165,12 +193,7 @@ def _pool_results(tasks: list[_Task], jobs: int) -> Iterator[FileResult]:
     context = multiprocessing.get_context(method)
     chunksize = max(1, min(8, len(tasks) // (jobs * 16)))
     pool = context.Pool(jobs, initializer=_init_worker, initargs=(dict(_STATE),))
-    try:
-        yield from pool.imap(_work, tasks, chunksize=chunksize)
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+    return pool, pool.imap(_work, tasks, chunksize=chunksize)
 
 
 def _merge(groups: list[list[_Task]], ready: dict[int, FileResult], results: Iterator[FileResult],
