@@ -1,6 +1,11 @@
 """The validate pipeline: sources -> objects -> schema findings -> rule findings -> result.
 
 Plain values in, plain values out: no terminal, no exit codes, no options parsing here.
+
+`validate` checks each file on its own (`filecheck`: parse, schema, the rules of scope "object"),
+in worker processes and cached, and keeps slim copies of the objects; the rules of scope "set"
+then run here over every file's slim objects. `validate_loaded` runs every rule over the full
+objects in this process: the reference the fast path is tested against.
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from sts_cli.documents import LoadedSource, ManifestObject, load_source
 from sts_cli.filecheck import FileResult, check_objects
@@ -16,6 +22,9 @@ from sts_cli.kinds import Kind
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
 from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, SourceSkip, expand_inputs, read_source
 from sts_cli.yamlparse import Limits
+
+if TYPE_CHECKING:
+    from sts_cli.rules.base import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,8 @@ class _Collected:
     others: list[ManifestObject] = field(default_factory=list)
     objects: list[CheckedObject] = field(default_factory=list)
     schema_paths: dict[int, set[str]] = field(default_factory=dict)
+    # Findings of the rules of scope "object", already computed per file.
+    rule_findings: list[Finding] = field(default_factory=list)
 
 
 def load_inputs(inputs: list[str], options: ValidateOptions) -> tuple[list[LoadedSource], list[SourceSkip]]:
@@ -116,6 +127,7 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
     collected = _Collected()
     for file in files:
         collected.loaded.append(file.loaded)
+        collected.rule_findings.extend(file.rule_findings)
         for obj, found in zip(file.loaded.objects, file.results, strict=True):
             if found.other:
                 collected.others.append(obj)
@@ -135,19 +147,31 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
     return collected
 
 
-def _rule_findings(collected: _Collected, options: ValidateOptions) -> list[Finding]:
+def _turned_on(rule: Rule, options: ValidateOptions) -> bool:
+    return rule.id not in options.disable and (not rule.optional or rule.id in options.enable)
+
+
+def _rule_findings(collected: _Collected, options: ValidateOptions,
+                   scopes: tuple[str, ...] = ("object", "set")) -> list[Finding]:
+    """Run the rules of `scopes` over everything collected."""
     from sts_cli.rules.base import RuleContext, all_rules
 
     context = RuleContext(options.kubernetes_version, options.namespace, collected.statefulsets,
                           collected.services, collected.others, collected.schema_paths)
     findings: list[Finding] = []
     for rule in all_rules():
-        if rule.check is None or rule.id in options.disable:
-            continue
-        if rule.optional and rule.id not in options.enable:
+        if rule.check is None or rule.scope not in scopes or not _turned_on(rule, options):
             continue
         findings.extend(rule.check(context))
     return findings
+
+
+def _object_rule_findings(collected: _Collected, options: ValidateOptions) -> list[Finding]:
+    """The per-file findings of the rules of scope "object" that the options turn on."""
+    from sts_cli.rules.base import all_rules
+
+    wanted = {rule.id for rule in all_rules() if rule.scope == "object" and _turned_on(rule, options)}
+    return [finding for finding in collected.rule_findings if finding.rule in wanted]
 
 
 def _apply_settings(findings: Iterable[Finding], options: ValidateOptions) -> list[Finding]:
@@ -229,18 +253,24 @@ def _run_key(paths: list[str], digests: dict[str, tuple[str, bytes | None]], ski
 
 def validate_loaded(loaded: list[LoadedSource], skipped: list[SourceSkip],
                     options: ValidateOptions) -> ValidationResult:
-    return _finish(_check_objects(loaded, options), skipped, options)
+    """Every rule over the full objects, in this process: slower than `validate`, same result."""
+    return _finish(_check_objects(loaded, options), skipped, options, per_file=False)
 
 
-def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateOptions) -> ValidationResult:
+def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateOptions,
+            per_file: bool = True) -> ValidationResult:
+    """`per_file`: the rules of scope "object" ran per file (`collected.rule_findings`)."""
     loaded = collected.loaded
     findings: list[Finding] = []
     for source in loaded:
         findings.extend(source.findings)
     for checked in collected.objects:
         findings.extend(checked.findings)
-    rule_findings = _rule_findings(collected, options)
-    findings.extend(rule_findings)
+    if per_file:
+        findings.extend(_object_rule_findings(collected, options))
+        findings.extend(_rule_findings(collected, options, ("set",)))
+    else:
+        findings.extend(_rule_findings(collected, options))
 
     from sts_cli.suppress import apply_suppressions
 

@@ -1,19 +1,22 @@
-"""The work done for one input on its own: read, parse, classify, schema check.
+"""The work done for one input on its own: read, parse, classify, schema check, per-object rules.
 
 Everything here depends only on the bytes of one source and the options, so it can run in a
-worker process and be cached by content. Cross-object rules run later, in the parent, over the
-merged results (see `engine.py`).
+worker process and be cached by content. The rules of scope "object" run here too, over this
+file's objects; the rules of scope "set" (a StatefulSet and its Service...) run later, in the
+parent, over slim copies of every file's objects (see `engine.py`).
 
-Objects keep their data, but their positions are packed into one flat array of integers
-(`PackedPositions`): about a fifth of the memory of the position tables, cheap to pickle, and
-unpacked again only for an object that gets a finding.
+A checked object is handed on as a slim copy (`slim`): the fields that cross-object rules,
+suppressions and reports read, with their positions packed into one flat array of integers
+(`PackedPositions`, cheap to pickle and to keep). The parent's memory then grows with the number
+of StatefulSets and Services, not with the size of the input.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sts_cli.documents import LoadedSource, ManifestObject, load_source
 from sts_cli.findings import Finding
@@ -24,6 +27,7 @@ from sts_cli.yamlparse import Pos, PositionIndex
 
 if TYPE_CHECKING:
     from sts_cli.engine import ValidateOptions
+    from sts_cli.rules.base import Rule
 
 _NONE = -1
 
@@ -33,6 +37,7 @@ class ObjectResult:
     """What the per-object stages found for one object of a source."""
 
     kind: Kind | None
+    # Classification and schema findings (not those of rules).
     findings: list[Finding] = field(default_factory=list)
     # Not a StatefulSet or Service and nothing wrong with its kind: passed to rules as "others".
     other: bool = False
@@ -44,6 +49,9 @@ class FileResult:
     results: list[ObjectResult] = field(default_factory=list)
     # Hex digest of the bytes read (None for unreadable input): the cache key's content part.
     digest: str | None = None
+    # Findings of every rule of scope "object" over this file's objects, optional rules included
+    # (the options that turn rules on and off are applied afterwards, so cached entries serve any).
+    rule_findings: list[Finding] = field(default_factory=list)
 
 
 def check_objects(objects: list[ManifestObject], options: ValidateOptions) -> list[ObjectResult]:
@@ -62,17 +70,160 @@ def check_objects(objects: list[ManifestObject], options: ValidateOptions) -> li
     return results
 
 
-def check_source(source: Source, options: ValidateOptions, pack: bool = True) -> FileResult:
-    loaded = load_source(source, options.limits)
-    result = FileResult(loaded, check_objects(loaded.objects, options))
-    if pack:
-        for obj in loaded.objects:
-            obj.positions = PackedPositions.pack(obj)
+def object_rules() -> list[Rule]:
+    """The rules of scope "object", in catalog order."""
+    from sts_cli.rules.base import all_rules
+
+    return [rule for rule in all_rules() if rule.check is not None and rule.scope == "object"]
+
+
+def object_rule_findings(objects: list[ManifestObject], results: list[ObjectResult],
+                         options: ValidateOptions) -> list[Finding]:
+    """The findings of every rule of scope "object" over `objects` (one file's, or part of one)."""
+    from sts_cli.model import service_view, statefulset_view
+    from sts_cli.rules.base import RuleContext
+
+    namespace = options.namespace
+    context = RuleContext(options.kubernetes_version, namespace, [], [])
+    for obj, found in zip(objects, results, strict=True):
+        if found.kind is None:
+            continue
+        context.schema_paths[id(obj)] = {f.path for f in found.findings}
+        if found.kind is Kind.STATEFULSET:
+            context.statefulsets.append(statefulset_view(obj, namespace))
+        else:
+            context.services.append(service_view(obj, namespace))
+    findings: list[Finding] = []
+    if context.statefulsets or context.services:
+        for rule in object_rules():
+            assert rule.check is not None
+            findings.extend(rule.check(context))
+    return findings
+
+
+def finish_file(loaded: LoadedSource, options: ValidateOptions) -> FileResult:
+    """Check the objects of a loaded source, run the per-object rules, keep slim copies."""
+    results = check_objects(loaded.objects, options)
+    result = FileResult(loaded, results, rule_findings=object_rule_findings(loaded.objects, results, options))
+    loaded.objects = [slim(obj, found) for obj, found in zip(loaded.objects, results, strict=True)]
     return result
 
 
-def check_path(display: str, options: ValidateOptions, pack: bool = True) -> FileResult:
-    return check_source(read_source(display, options.max_file_bytes), options, pack)
+def check_source(source: Source, options: ValidateOptions) -> FileResult:
+    return finish_file(load_source(source, options.limits), options)
+
+
+def check_path(display: str, options: ValidateOptions) -> FileResult:
+    return check_source(read_source(display, options.max_file_bytes), options)
+
+
+# --- slim copies --------------------------------------------------------------------------------
+#
+# What the parent keeps of an object, as a shape: True keeps a value whole; a dict keeps those keys
+# of a mapping (each with its own shape); `_Each` applies a shape to every item of a sequence;
+# `_Prefixed` keeps the keys of a mapping that start with a prefix. A value whose type does not fit
+# its shape (a mistyped field) is kept whole, so rules read it exactly as in the full object.
+#
+# Keep this in step with the rules of scope "set" and with `suppress.py`: tests/perf checks that
+# every rule finds the same on slim and on full objects.
+
+
+@dataclass(frozen=True, slots=True)
+class _Each:
+    shape: Shape
+
+
+@dataclass(frozen=True, slots=True)
+class _Prefixed:
+    prefix: str
+
+
+Shape: TypeAlias = bool | Mapping[str, "Shape"] | _Each | _Prefixed
+
+_SUPPRESSIONS = _Prefixed("ignore-check.sts.io/")
+_METADATA: Shape = {"name": True, "namespace": True, "labels": True, "annotations": _SUPPRESSIONS}
+_IDENTITY: dict[str, Shape] = {"apiVersion": True, "kind": True, "metadata": _METADATA}
+_SHAPES: dict[Kind | None, Shape] = {
+    Kind.STATEFULSET: {**_IDENTITY, "spec": {
+        "serviceName": True, "selector": True, "replicas": True, "ordinals": True, "podManagementPolicy": True,
+        "updateStrategy": True,
+        "template": {
+            "metadata": {"labels": True, "annotations": _SUPPRESSIONS},
+            "spec": {"containers": _Each({"name": True, "ports": True, "readinessProbe": True})},
+        },
+    }},
+    Kind.SERVICE: {**_IDENTITY, "spec": True},
+    # Other kinds: identity for duplicate-object, and what a PodDisruptionBudget needs for pdb-missing.
+    None: {**_IDENTITY, "spec": {"selector": True, "minAvailable": True, "maxUnavailable": True}},
+}
+# Objects with a mistake in their kind or apiVersion: only named in findings and reports.
+_NAMED_ONLY: Shape = _IDENTITY
+
+
+def slim(obj: ManifestObject, found: ObjectResult) -> ManifestObject:
+    """A copy of `obj` with only what later stages read, positions packed."""
+    shape = _SHAPES[found.kind] if found.kind is not None or found.other else _NAMED_ONLY
+    positions = PositionIndex({}, {})
+    data = _copy(obj.data, shape, obj.positions, positions)
+    copy = ManifestObject(obj.origin, obj.document, data, obj.start, positions, obj.item, obj.helm)
+    copy.positions = PackedPositions.pack(copy)
+    return copy
+
+
+def _copy(node: Any, shape: Shape, source: PositionIndex, target: PositionIndex) -> Any:
+    if shape is True:
+        _register(node, source, target)
+        return node
+    if isinstance(shape, _Each):
+        if type(node) is not list:
+            return _copy(node, True, source, target)
+        items = [_copy(item, shape.shape, source, target) for item in node]
+        target.seqs[id(items)] = [source.item(node, index) or (_NONE, _NONE) for index in range(len(node))]
+        return items
+    if type(node) is not dict:
+        return _copy(node, True, source, target)
+    kept: dict[Any, Any] = {}
+    if isinstance(shape, _Prefixed):
+        for key, value in node.items():
+            if isinstance(key, str) and key.startswith(shape.prefix):
+                kept[key] = _copy(value, True, source, target)
+    else:
+        assert not isinstance(shape, bool)
+        for key, value in node.items():
+            inner = shape.get(key) if isinstance(key, str) else None
+            if inner is not None and inner is not False:
+                kept[key] = _copy(value, inner, source, target)
+    table: dict[Any, tuple[Pos, Pos]] = {}
+    for key in kept:
+        entry = source.key_and_value(node, key)
+        if entry is not None:
+            table[key] = entry
+    target.maps[id(kept)] = table
+    return kept
+
+
+def _register(node: Any, source: PositionIndex, target: PositionIndex) -> None:
+    """Copy the position tables of a value kept whole (its containers are shared, not copied)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is dict:
+            if id(current) in target.maps:
+                continue
+            table: dict[Any, tuple[Pos, Pos]] = {}
+            for key, value in current.items():
+                entry = source.key_and_value(current, key)
+                if entry is not None:
+                    table[key] = entry
+                if type(value) is dict or type(value) is list:
+                    stack.append(value)
+            target.maps[id(current)] = table
+        elif type(current) is list:
+            if id(current) in target.seqs:
+                continue
+            target.seqs[id(current)] = [source.item(current, index) or (_NONE, _NONE)
+                                        for index in range(len(current))]
+            stack.extend(v for v in current if type(v) is dict or type(v) is list)
 
 
 class PackedPositions(PositionIndex):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from sts_cli.filecheck import FileResult, PackedPositions, check_objects, check_source
+from sts_cli.filecheck import FileResult, check_source, finish_file
 from sts_cli.findings import Finding
 from sts_cli.sources import DecodeError, Source, decode
 
@@ -99,10 +99,7 @@ def check_chunk(display: str, data: bytes, chunk: Chunk, options: ValidateOption
         for obj in loaded.objects:
             obj.document += offset
         loaded.findings = [_shift(finding, offset) for finding in loaded.findings]
-    result = FileResult(loaded, check_objects(loaded.objects, options))
-    for obj in loaded.objects:
-        obj.positions = PackedPositions.pack(obj)
-    return result
+    return finish_file(loaded, options)
 
 
 def _shift(finding: Finding, offset: int) -> Finding:
@@ -138,5 +135,6 @@ def join_chunks(display: str, data: bytes, parts: list[FileResult], chunks: list
         loaded.objects.extend(part.loaded.objects)
         loaded.findings.extend(part.loaded.findings)
         result.results.extend(part.results)
+        result.rule_findings.extend(part.rule_findings)
     loaded.documents = documents
     return result

@@ -43,7 +43,8 @@ def _mounted_names(view: StatefulSetView) -> set[str]:
     return names
 
 
-@rule("claim-not-mounted", W, "A claim template is not mounted by any container.", "advice", SRC_CONTROLLER)
+@rule("claim-not-mounted", W, "A claim template is not mounted by any container.", "advice", SRC_CONTROLLER,
+      scope="object")
 def claim_not_mounted(context: RuleContext) -> Iterator[Finding]:
     """
     The controller creates a PersistentVolumeClaim per pod for every claim template, mounted or
@@ -79,7 +80,7 @@ def claim_not_mounted(context: RuleContext) -> Iterator[Finding]:
 
 
 @rule("claim-shadows-volume", W, "A pod volume has the same name as a claim template and is replaced.", "advice",
-      SRC_APPS + " (volumesToAddForTemplates); " + SRC_CONTROLLER)
+      SRC_APPS + " (volumesToAddForTemplates); " + SRC_CONTROLLER, scope="object")
 def claim_shadows_volume(context: RuleContext) -> Iterator[Finding]:
     """
     When a template volume and a claim template share a name, the controller replaces the volume
@@ -115,7 +116,7 @@ def claim_shadows_volume(context: RuleContext) -> Iterator[Finding]:
                                                         "name"), "the claim template")])
 
 
-@rule("claim-duplicate", W, "Two claim templates have the same name.", "advice", SRC_CONTROLLER)
+@rule("claim-duplicate", W, "Two claim templates have the same name.", "advice", SRC_CONTROLLER, scope="object")
 def claim_duplicate(context: RuleContext) -> Iterator[Finding]:
     """
     Claim templates are keyed by name: with two of the same name only one PVC per pod is created
@@ -154,7 +155,8 @@ def _governed(context: RuleContext) -> Iterator[tuple[Any, list[StatefulSetView]
             yield service, views
 
 
-@rule("service-port-unnamed", W, "A port of a governing Service has no name, so no SRV records.", "advice", SRC_DNS)
+@rule("service-port-unnamed", W, "A port of a governing Service has no name, so no SRV records.", "advice", SRC_DNS,
+      scope="set")
 def service_port_unnamed(context: RuleContext) -> Iterator[Finding]:
     """
     Cluster DNS publishes SRV records (`_web._tcp.nginx.default.svc.cluster.local`, one per pod)
@@ -178,7 +180,7 @@ def service_port_unnamed(context: RuleContext) -> Iterator[Finding]:
 
 
 @rule("service-target-port-unknown", W, "A named targetPort matches no container port of the pods.", "advice",
-      "kubernetes/kubernetes EndpointSlice controller (FindPort)")
+      "kubernetes/kubernetes EndpointSlice controller (FindPort)", scope="set")
 def service_target_port_unknown(context: RuleContext) -> Iterator[Finding]:
     """
     A named `targetPort` is looked up among the container ports of each pod; when no container
@@ -216,7 +218,7 @@ def _has_readiness(view: StatefulSetView) -> bool:
 
 
 @rule("publish-not-ready", I, "Peers cannot resolve each other before they are ready.", "advice",
-      SRC_DNS + "; core/v1 ServiceSpec.publishNotReadyAddresses")
+      SRC_DNS + "; core/v1 ServiceSpec.publishNotReadyAddresses", scope="set")
 def publish_not_ready(context: RuleContext) -> Iterator[Finding]:
     """
     DNS records exist only for ready pods unless the governing Service sets
@@ -246,7 +248,8 @@ def publish_not_ready(context: RuleContext) -> Iterator[Finding]:
                            "discover each other through DNS during start-up", at_value=False)
 
 
-@rule("partition-exceeds-replicas", W, "The rolling update partition is not below replicas.", "advice", SRC_DOCS)
+@rule("partition-exceeds-replicas", W, "The rolling update partition is not below replicas.", "advice", SRC_DOCS,
+      scope="object")
 def partition_exceeds_replicas(context: RuleContext) -> Iterator[Finding]:
     """
     Only pods whose ordinal (counted from `ordinals.start`) is at least `partition` are updated;
@@ -275,7 +278,7 @@ def partition_exceeds_replicas(context: RuleContext) -> Iterator[Finding]:
                                f"lower the partition below {view.replicas} to let the rollout proceed", at_value=True)
 
 
-@rule("readiness-probe-missing", I, "OrderedReady pods have no readiness probe.", "advice", SRC_DOCS)
+@rule("readiness-probe-missing", I, "OrderedReady pods have no readiness probe.", "advice", SRC_DOCS, scope="object")
 def readiness_probe_missing(context: RuleContext) -> Iterator[Finding]:
     """
     With the default `OrderedReady` policy the next pod starts when the previous one is Ready.
@@ -303,7 +306,7 @@ def readiness_probe_missing(context: RuleContext) -> Iterator[Finding]:
                            path, "add a readinessProbe to the main container", at_value=path[-1] != "containers")
 
 
-@rule("termination-grace-zero", W, "terminationGracePeriodSeconds is 0.", "advice", SRC_DOCS)
+@rule("termination-grace-zero", W, "terminationGracePeriodSeconds is 0.", "advice", SRC_DOCS, scope="object")
 def termination_grace_zero(context: RuleContext) -> Iterator[Finding]:
     """
     A grace period of 0 lets Kubernetes treat a pod as gone before its process has stopped; for a
@@ -323,7 +326,7 @@ def termination_grace_zero(context: RuleContext) -> Iterator[Finding]:
                                at_value=True)
 
 
-@rule("revision-history-negative", W, "revisionHistoryLimit is negative.", "advice", SRC_APPS)
+@rule("revision-history-negative", W, "revisionHistoryLimit is negative.", "advice", SRC_APPS, scope="object")
 def revision_history_negative(context: RuleContext) -> Iterator[Finding]:
     """
     The API server does not validate `revisionHistoryLimit` for StatefulSets (it does for
@@ -341,7 +344,7 @@ def revision_history_negative(context: RuleContext) -> Iterator[Finding]:
                                ("spec", "revisionHistoryLimit"), "use 0 or a positive number", at_value=True)
 
 
-@rule("service-name-empty", I, "serviceName is not set: pods get no DNS names.", "advice", SRC_DNS)
+@rule("service-name-empty", I, "serviceName is not set: pods get no DNS names.", "advice", SRC_DNS, scope="object")
 def service_name_empty(context: RuleContext) -> Iterator[Finding]:
     """
     `serviceName` is optional since Kubernetes 1.33, but without it pods have no subdomain and so
@@ -367,7 +370,8 @@ def service_name_empty(context: RuleContext) -> Iterator[Finding]:
 
 
 @rule("max-unavailable-gated", I, "maxUnavailable has no effect in this Kubernetes version by default.", "advice",
-      "kubernetes/website feature gate MaxUnavailableStatefulSet; kubernetes/kubernetes#137409, #139466")
+      "kubernetes/website feature gate MaxUnavailableStatefulSet; kubernetes/kubernetes#137409, #139466",
+      scope="object")
 def max_unavailable_gated(context: RuleContext) -> Iterator[Finding]:
     """
     `rollingUpdate.maxUnavailable` is behind feature gate MaxUnavailableStatefulSet: off up to
@@ -431,7 +435,7 @@ def _allowed_disruptions(obj: ManifestObject, replicas: int) -> int | None:
 
 
 @rule("pdb-missing", W, "No PodDisruptionBudget protects a StatefulSet with several replicas (optional).", "advice",
-      "https://kubernetes.io/docs/tasks/run-application/configure-pdb/", optional=True)
+      "https://kubernetes.io/docs/tasks/run-application/configure-pdb/", optional=True, scope="set")
 def pdb_missing(context: RuleContext) -> Iterator[Finding]:
     """
     Off by default; enable with `--enable pdb-missing`. A quorum-based StatefulSet with more than
@@ -488,7 +492,8 @@ def _spread_terms(view: StatefulSetView) -> Iterator[tuple[str, LabelSelector]]:
 
 
 @rule("pod-spread-missing", W, "Replicas may all land on one node (optional).", "advice",
-      "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/", optional=True)
+      "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/", optional=True,
+      scope="object")
 def pod_spread_missing(context: RuleContext) -> Iterator[Finding]:
     """
     Off by default; enable with `--enable pod-spread-missing`. Replicas of a StatefulSet are

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sts_cli.documents import ManifestObject
 from sts_cli.findings import Finding, Related, Severity
@@ -21,6 +21,8 @@ Check = Callable[["RuleContext"], Iterable[Finding]]
 # rules picks its own findings out of the shared result (computed once per run).
 Family = Callable[["RuleContext"], list[Finding]]
 T = TypeVar("T")
+Scope = Literal["object", "set"]
+SCOPES: tuple[Scope, ...] = ("object", "set")
 
 CATEGORIES = {
     "input": "reading the files (YAML syntax, encoding, limits)",
@@ -42,6 +44,11 @@ class Rule:
     source: str = ""
     optional: bool = False
     check: Check | None = None
+    # "object": the check's findings for an object depend on that object alone, so it may run per
+    # file (in a worker, cached) over a context that holds only that file's objects. "set": it reads
+    # several objects (a StatefulSet and its Service...) and runs once over the whole input. When
+    # unsure, "set": it is always correct, only slower.
+    scope: Scope = "set"
 
     @property
     def help_uri(self) -> str:
@@ -56,17 +63,22 @@ def register_rule(rule: Rule) -> Rule:
         raise ValueError(f"rule {rule.id} registered twice")
     if rule.category not in CATEGORIES:
         raise ValueError(f"rule {rule.id}: unknown category {rule.category}")
+    if rule.scope not in SCOPES:
+        raise ValueError(f"rule {rule.id}: unknown scope {rule.scope}")
     REGISTRY[rule.id] = rule
     return rule
 
 
 def rule(id: str, severity: Severity, summary: str, category: str, source: str = "",
-         optional: bool = False) -> Callable[[Check], Check]:
-    """Register a check; its docstring is the rule's explanation (with a bad and a good example)."""
+         optional: bool = False, scope: Scope = "set") -> Callable[[Check], Check]:
+    """Register a check; its docstring is the rule's explanation (with a bad and a good example).
+
+    `scope="object"` only for a check whose findings on an object depend on nothing but that object.
+    """
 
     def decorate(check: Check) -> Check:
         register_rule(Rule(id, severity, summary, inspect.cleandoc(check.__doc__ or summary), category,
-                           source, optional, check))
+                           source, optional, check, scope))
         return check
 
     return decorate
@@ -79,7 +91,7 @@ def describe(id: str, severity: Severity, summary: str, category: str, explanati
 
 
 def family_rule(id: str, severity: Severity, summary: str, category: str, explanation: str,
-                family: Family, source: str = "", optional: bool = False) -> None:
+                family: Family, source: str = "", optional: bool = False, scope: Scope = "set") -> None:
     """Register a rule whose findings come from `family`, a shared pass in the same module."""
 
     def check(context: RuleContext) -> list[Finding]:
@@ -87,12 +99,17 @@ def family_rule(id: str, severity: Severity, summary: str, category: str, explan
 
     check.__doc__ = explanation
     register_rule(Rule(id, severity, summary, inspect.cleandoc(explanation), category, source, optional,
-                       check))
+                       check, scope))
 
 
 @dataclass(slots=True)
 class RuleContext:
-    """Everything a check may look at: all StatefulSets and Services of all inputs, and options."""
+    """Everything a check may look at: all StatefulSets and Services of all inputs, and options.
+
+    Checks of scope "object" may be given a context that holds only one file's objects (a worker
+    checks each file on its own); checks of scope "set" always see every object of the run, in a
+    slim copy that keeps the fields cross-object checks and suppressions read (`filecheck.slim`).
+    """
 
     version: str
     namespace: str

@@ -169,7 +169,7 @@ family_rule("claim-access-modes-invalid", E, "A claim template has no or unknown
           spec:
             accessModes: [ReadWriteOnce]
             resources: {{requests: {{storage: 1Gi}}}}
-    """, _claims_pass, _SRC)
+    """, _claims_pass, _SRC, scope="object")
 family_rule("claim-storage-invalid", E, "A claim template has no storage request, or not a positive quantity.",
             "api", f"""
     `resources.requests.storage` is required and must be a Kubernetes quantity greater than zero
@@ -184,7 +184,7 @@ family_rule("claim-storage-invalid", E, "A claim template has no storage request
         resources:
           requests:
             storage: 10Gi
-    """, _claims_pass, _SRC)
+    """, _claims_pass, _SRC, scope="object")
 family_rule("claim-storage-class-invalid", E, "A claim template's storageClassName is not a DNS subdomain.",
             "api", f"""
     StorageClass names are lowercase DNS subdomains. An empty string is allowed (it asks for no
@@ -194,7 +194,7 @@ family_rule("claim-storage-class-invalid", E, "A claim template's storageClassNa
         storageClassName: Fast_SSD
     Good:
         storageClassName: fast-ssd
-    """, _claims_pass, _SRC)
+    """, _claims_pass, _SRC, scope="object")
 family_rule("claim-template-invalid", E, "A claim template has no valid name, or a bad volumeMode, selector or data "
             "source.", "api", f"""
     The template name becomes a pod volume name and part of every PVC name, so it must be a DNS
@@ -209,4 +209,4 @@ family_rule("claim-template-invalid", E, "A claim template has no valid name, or
         volumeClaimTemplates:
         - metadata:
             name: data
-    """, _claims_pass, _SRC)
+    """, _claims_pass, _SRC, scope="object")

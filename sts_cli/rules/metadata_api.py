@@ -79,7 +79,7 @@ family_rule("label-invalid", E, "A label key or value is not valid label syntax.
         labels:
           app.kubernetes.io/name: web
           version: 1.0-beta
-    """, _meta_pass, _SRC)
+    """, _meta_pass, _SRC, scope="object")
 family_rule("annotation-invalid", E, "An annotation key is not valid, or annotations exceed 256 KiB.", "api", """
     Annotation keys follow the label key syntax (case-insensitive); values are free text, but all
     annotations of an object together may not exceed 256 KiB.
@@ -90,7 +90,7 @@ family_rule("annotation-invalid", E, "An annotation key is not valid, or annotat
     Good:
         annotations:
           example.com/ops-note: restart on Mondays
-    """, _meta_pass, _SRC)
+    """, _meta_pass, _SRC, scope="object")
 family_rule("namespace-invalid", E, "metadata.namespace is not a DNS label.", "api", """
     Namespace names are RFC 1123 DNS labels; an object in a namespace that cannot exist is
     rejected.
@@ -101,5 +101,5 @@ family_rule("namespace-invalid", E, "metadata.namespace is not a DNS label.", "a
     Good:
         metadata:
           namespace: data-team
-    """, _meta_pass, SRC_CORE + " (ValidateObjectMeta)")
+    """, _meta_pass, SRC_CORE + " (ValidateObjectMeta)", scope="object")
 

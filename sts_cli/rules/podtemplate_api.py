@@ -871,7 +871,7 @@ family_rule("containers-missing", E, "The pod template has no containers.", "api
             containers:
             - name: app
               image: nginx:1.27
-    """, _pod_pass, _SRC)
+    """, _pod_pass, _SRC, scope="object")
 family_rule("container-name-invalid", E, "A container name is empty or not a DNS label.", "api", f"""
     Container names are DNS-1123 labels: lowercase letters, digits and '-', at most 63 characters.
     {_NOTE}
@@ -882,7 +882,7 @@ family_rule("container-name-invalid", E, "A container name is empty or not a DNS
     Good:
         containers:
         - name: web-server
-    """, _pod_pass, _SRC)
+    """, _pod_pass, _SRC, scope="object")
 family_rule("container-name-duplicate", E, "Two containers have the same name.", "api", f"""
     Names must be unique across `initContainers` and `containers`. {_NOTE}
 
@@ -896,7 +896,7 @@ family_rule("container-name-duplicate", E, "Two containers have the same name.",
         - name: init
         containers:
         - name: app
-    """, _pod_pass, _SRC)
+    """, _pod_pass, _SRC, scope="object")
 family_rule("container-image-missing", E, "A container has no image.", "api", f"""
     Every container and init container needs an `image` (kubernetes/kubernetes#137728). {_NOTE}
 
@@ -907,7 +907,7 @@ family_rule("container-image-missing", E, "A container has no image.", "api", f"
         containers:
         - name: app
           image: nginx:1.27
-    """, _pod_pass, _SRC)
+    """, _pod_pass, _SRC, scope="object")
 family_rule("container-port-invalid", E, "A container port has a bad name, number, protocol or hostPort.",
             "api", f"""
     `containerPort` and `hostPort` are 1-65535; port names are IANA service names (at most 15
@@ -923,7 +923,7 @@ family_rule("container-port-invalid", E, "A container port has a bad name, numbe
         ports:
         - name: postgres
           containerPort: 5432
-    """, _pod_pass, _SRC + " (validateContainerPorts)")
+    """, _pod_pass, _SRC + " (validateContainerPorts)", scope="object")
 family_rule("volume-mount-unknown", E, "A volumeMount names no volume and no claim template.", "api", f"""
     Each `volumeMounts[].name` must be a pod volume or a `volumeClaimTemplates` entry. A typo here
     is the most common cause of pods that are never created. {_NOTE}
@@ -940,7 +940,7 @@ family_rule("volume-mount-unknown", E, "A volumeMount names no volume and no cla
         volumeMounts:
         - name: data
           mountPath: /data
-    """, _pod_pass, _SRC + " (ValidateVolumeMounts)")
+    """, _pod_pass, _SRC + " (ValidateVolumeMounts)", scope="object")
 family_rule("volume-invalid", E, "A pod volume has a bad or duplicate name, or not exactly one source.", "api", f"""
     Volume names are DNS labels and unique; each volume has exactly one source (emptyDir,
     configMap, secret...) with its required fields. A template volume named like a claim template
@@ -957,7 +957,7 @@ family_rule("volume-invalid", E, "A pod volume has a bad or duplicate name, or n
           configMap: {{name: app}}
         - name: credentials
           secret: {{secretName: app}}
-    """, _pod_pass, _SRC + " (ValidateVolumes)")
+    """, _pod_pass, _SRC + " (ValidateVolumes)", scope="object")
 family_rule("pod-template-invalid", E, "Another part of the pod template is rejected by pod validation.", "api", f"""
     The rest of pod validation: enumerated values (imagePullPolicy, dnsPolicy, protocols,
     toleration operators...), probes and lifecycle hooks with exactly one handler, environment
@@ -972,4 +972,4 @@ family_rule("pod-template-invalid", E, "Another part of the pod template is reje
         resources:
           requests: {{memory: 256Mi}}
           limits: {{memory: 512Mi}}
-    """, _pod_pass, _SRC + "; kubernetes/kubernetes#108904")
+    """, _pod_pass, _SRC + "; kubernetes/kubernetes#108904", scope="object")

@@ -40,7 +40,7 @@ def _named_ok(view: StatefulSetView) -> bool:
 
 
 @rule("sts-name-too-long", E, "The StatefulSet name is longer than 52 characters.", "runtime",
-      SRC_CONTROLLER + "; kubernetes/kubernetes#78655")
+      SRC_CONTROLLER + "; kubernetes/kubernetes#78655", scope="object")
 def sts_name_too_long(context: RuleContext) -> Iterator[Finding]:
     """
     Every pod gets the label `controller-revision-hash: <name>-<hash>`, where the hash has up to
@@ -67,7 +67,7 @@ def sts_name_too_long(context: RuleContext) -> Iterator[Finding]:
 
 
 @rule("pod-name-too-long", E, "A pod name `<name>-<ordinal>` is longer than 63 characters.", "runtime",
-      SRC_CONTROLLER)
+      SRC_CONTROLLER, scope="object")
 def pod_name_too_long(context: RuleContext) -> Iterator[Finding]:
     """
     Pods are named `<statefulset>-<ordinal>`, and the name is also the pod's hostname and the
@@ -126,7 +126,7 @@ def _selects(service: ServiceView, view: StatefulSetView) -> bool:
     return bool(service.selector) and service.type != "ExternalName" and not _pod_labels_match(service.selector, view)
 
 
-@rule("service-missing", E, "serviceName names no Service in the same namespace.", "runtime", SRC_DNS)
+@rule("service-missing", E, "serviceName names no Service in the same namespace.", "runtime", SRC_DNS, scope="set")
 def service_missing(context: RuleContext) -> Iterator[Finding]:
     """
     `serviceName` must name a Service in the StatefulSet's own namespace (an empty namespace means
@@ -181,7 +181,7 @@ def service_missing(context: RuleContext) -> Iterator[Finding]:
                            related=related)
 
 
-@rule("service-not-headless", E, "The governing Service is not headless.", "runtime", SRC_DNS)
+@rule("service-not-headless", E, "The governing Service is not headless.", "runtime", SRC_DNS, scope="set")
 def service_not_headless(context: RuleContext) -> Iterator[Finding]:
     """
     Per-pod DNS names (`web-0.nginx.default.svc.cluster.local`) exist only for a headless Service:
@@ -229,7 +229,7 @@ def service_not_headless(context: RuleContext) -> Iterator[Finding]:
                                "set `clusterIP: None`", at_value=path == ("spec", "clusterIP"), related=related)
 
 
-@rule("service-selector-missing", E, "The governing Service has no selector.", "runtime", SRC_DNS)
+@rule("service-selector-missing", E, "The governing Service has no selector.", "runtime", SRC_DNS, scope="set")
 def service_selector_missing(context: RuleContext) -> Iterator[Finding]:
     """
     Without a selector no EndpointSlices are managed for the Service, so no pod gets a DNS
@@ -261,7 +261,7 @@ def service_selector_missing(context: RuleContext) -> Iterator[Finding]:
 
 
 @rule("service-selector-mismatch", E, "The governing Service does not select the StatefulSet's pods.", "runtime",
-      SRC_DNS)
+      SRC_DNS, scope="set")
 def service_selector_mismatch(context: RuleContext) -> Iterator[Finding]:
     """
     Every key of the Service selector must be a pod template label with the same value, or the
@@ -310,7 +310,7 @@ def service_selector_mismatch(context: RuleContext) -> Iterator[Finding]:
                                      "uses it as serviceName")])
 
 
-@rule("selector-overlap", E, "Two StatefulSets select each other's pods.", "runtime", SRC_CONTROLLER)
+@rule("selector-overlap", E, "Two StatefulSets select each other's pods.", "runtime", SRC_CONTROLLER, scope="set")
 def selector_overlap(context: RuleContext) -> Iterator[Finding]:
     """
     When the selector of one StatefulSet matches the pod labels of another in the same namespace,
@@ -373,7 +373,7 @@ def _group(api_version: str) -> str:
 
 
 @rule("duplicate-object", E, "The same object is defined twice in the input.", "runtime",
-      "Kubernetes object identity: (group, kind, namespace, name); kubectl apply keeps the last one")
+      "Kubernetes object identity: (group, kind, namespace, name); kubectl apply keeps the last one", scope="set")
 def duplicate_object(context: RuleContext) -> Iterator[Finding]:
     """
     Two documents with the same API group, kind, namespace and name describe one object: applying

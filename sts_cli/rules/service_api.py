@@ -356,7 +356,7 @@ family_rule("service-name-invalid", E, "The Service name is missing or not a val
     Good:
         metadata:
           name: db-1
-    """, _service_pass, _SRC + "; kubernetes/website feature gate RelaxedServiceNameValidation")
+    """, _service_pass, _SRC + "; kubernetes/website feature gate RelaxedServiceNameValidation", scope="object")
 family_rule("service-type-invalid", E, "The Service type is not ClusterIP, NodePort, LoadBalancer or ExternalName.",
             "api", """
     The type is case-sensitive; a headless Service is of type ClusterIP (the default).
@@ -366,7 +366,7 @@ family_rule("service-type-invalid", E, "The Service type is not ClusterIP, NodeP
     Good:
         type: ClusterIP
         clusterIP: None
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")
 family_rule("service-cluster-ip-invalid", E, "clusterIP/clusterIPs are inconsistent or not allowed for the type.",
             "api", """
     `clusterIP` is empty, `None` or an IP address; `clusterIPs[0]` must equal it; `None` must be
@@ -379,7 +379,7 @@ family_rule("service-cluster-ip-invalid", E, "clusterIP/clusterIPs are inconsist
     Good:
         type: ClusterIP
         clusterIP: None
-    """, _service_pass, _SRC + " (validateServiceClusterIPsRelatedFields)")
+    """, _service_pass, _SRC + " (validateServiceClusterIPsRelatedFields)", scope="object")
 family_rule("service-ports-missing", E, "A Service that is neither headless nor ExternalName has no ports.", "api", """
     Only headless and ExternalName Services may omit ports.
 
@@ -390,7 +390,7 @@ family_rule("service-ports-missing", E, "A Service that is neither headless nor 
         spec:
           clusterIP: None
           selector: {app: web}
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")
 family_rule("service-port-name-invalid", E, "A Service port name is missing (with several ports), invalid or "
             "duplicated.", "api", """
     With more than one port every port needs a name; names are DNS-1123 labels (up to 63
@@ -406,7 +406,7 @@ family_rule("service-port-name-invalid", E, "A Service port name is missing (wit
           port: 5432
         - name: metrics
           port: 9187
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")
 family_rule("service-port-invalid", E, "A Service port number, protocol, targetPort, nodePort or appProtocol is "
             "invalid.", "api", """
     `port` is 1-65535; `protocol` is TCP, UDP or SCTP; each (protocol, port) pair appears once;
@@ -423,7 +423,7 @@ family_rule("service-port-invalid", E, "A Service port number, protocol, targetP
         - name: web
           port: 80
           protocol: TCP
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")
 family_rule("service-selector-invalid", E, "A Service selector key or value is not label syntax.", "api", """
     Service selectors are plain label maps; keys and values follow the label rules.
 
@@ -433,7 +433,7 @@ family_rule("service-selector-invalid", E, "A Service selector key or value is n
     Good:
         selector:
           app: my-web
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")
 family_rule("service-spec-invalid", E, "Another Service field is rejected (session affinity, traffic policies, IP "
             "families, externalName...).", "api", """
     The remaining Service checks: sessionAffinity and its config, externalName, externalIPs,
@@ -447,4 +447,4 @@ family_rule("service-spec-invalid", E, "Another Service field is rejected (sessi
     Good:
         spec:
           clusterIP: None
-    """, _service_pass, _SRC)
+    """, _service_pass, _SRC, scope="object")

@@ -242,7 +242,7 @@ family_rule("sts-name-invalid", E, "The StatefulSet name is missing or not a DNS
     Good:
         metadata:
           name: web-v1
-    """, _statefulset_pass, SRC_APPS + " (NameIsDNSLabel, PR #114172)")
+    """, _statefulset_pass, SRC_APPS + " (NameIsDNSLabel, PR #114172)", scope="object")
 family_rule("selector-missing", E, "The StatefulSet selector is empty.", "api", """
     `spec.selector` is required and must hold at least one `matchLabels` entry or
     `matchExpressions` item ("empty selector is invalid for statefulset"). A missing selector is
@@ -256,7 +256,7 @@ family_rule("selector-missing", E, "The StatefulSet selector is empty.", "api", 
           selector:
             matchLabels:
               app: web
-    """, _statefulset_pass, SRC_APPS)
+    """, _statefulset_pass, SRC_APPS, scope="object")
 family_rule("selector-invalid", E, "A selector key, value or operator is invalid.", "api", """
     Selector keys and values follow the label syntax. `matchExpressions` operators are `In`,
     `NotIn` (both need at least one value), `Exists` and `DoesNotExist` (both without values).
@@ -269,7 +269,7 @@ family_rule("selector-invalid", E, "A selector key, value or operator is invalid
         selector:
           matchExpressions:
           - {key: app, operator: In, values: [web]}
-    """, _statefulset_pass, SRC_META + " (ValidateLabelSelector)")
+    """, _statefulset_pass, SRC_META + " (ValidateLabelSelector)", scope="object")
 family_rule("selector-mismatch", E, "The selector does not select the pod template labels.", "api", """
     The API server rejects a StatefulSet whose selector does not match its own pod template
     labels ("`selector` does not match template `labels`"). The message lists every selector
@@ -287,7 +287,7 @@ family_rule("selector-mismatch", E, "The selector does not select the pod templa
         template:
           metadata:
             labels: {app: web}
-    """, _statefulset_pass, SRC_APPS + " (ValidatePodTemplateSpecForStatefulSet)")
+    """, _statefulset_pass, SRC_APPS + " (ValidatePodTemplateSpecForStatefulSet)", scope="object")
 family_rule("pod-management-policy-invalid", E, "podManagementPolicy is not OrderedReady or Parallel.", "api", """
     The only values are `OrderedReady` (the default) and `Parallel`; they are case-sensitive.
 
@@ -295,7 +295,7 @@ family_rule("pod-management-policy-invalid", E, "podManagementPolicy is not Orde
         podManagementPolicy: parallel
     Good:
         podManagementPolicy: Parallel
-    """, _statefulset_pass, _SRC_ENUM)
+    """, _statefulset_pass, _SRC_ENUM, scope="object")
 family_rule("update-strategy-invalid", E, "updateStrategy is not RollingUpdate or OnDelete, or mixes them.", "api", """
     `updateStrategy.type` is `RollingUpdate` (the default) or `OnDelete`, case-sensitive.
     `rollingUpdate` settings are only allowed with `type: RollingUpdate`.
@@ -310,7 +310,7 @@ family_rule("update-strategy-invalid", E, "updateStrategy is not RollingUpdate o
           type: RollingUpdate
           rollingUpdate:
             partition: 2
-    """, _statefulset_pass, _SRC_ENUM)
+    """, _statefulset_pass, _SRC_ENUM, scope="object")
 family_rule("pvc-retention-policy-invalid", E, "persistentVolumeClaimRetentionPolicy is not Retain or Delete.",
             "api", """
     `whenDeleted` and `whenScaled` each take `Retain` (the default) or `Delete`, case-sensitive.
@@ -321,7 +321,7 @@ family_rule("pvc-retention-policy-invalid", E, "persistentVolumeClaimRetentionPo
     Good:
         persistentVolumeClaimRetentionPolicy:
           whenDeleted: Delete
-    """, _statefulset_pass, _SRC_ENUM)
+    """, _statefulset_pass, _SRC_ENUM, scope="object")
 family_rule("max-unavailable-invalid", E, "rollingUpdate.maxUnavailable is 0, negative, or not 1%-100%.", "api", """
     `maxUnavailable` must be an integer of at least 1 or a percentage from `1%` to `100%`.
     The API server checks it only where feature gate MaxUnavailableStatefulSet is on (beta on in
@@ -334,7 +334,8 @@ family_rule("max-unavailable-invalid", E, "rollingUpdate.maxUnavailable is 0, ne
     Good:
         rollingUpdate:
           maxUnavailable: 1
-    """, _statefulset_pass, SRC_APPS + " (validateRollingUpdateStatefulSet); kubernetes/kubernetes#137409, #139466")
+    """, _statefulset_pass, SRC_APPS + " (validateRollingUpdateStatefulSet); kubernetes/kubernetes#137409, #139466",
+            scope="object")
 family_rule("negative-value", E, "replicas, minReadySeconds, ordinals.start or partition is negative.", "api", """
     These counts must be greater than or equal to 0.
 
@@ -344,7 +345,7 @@ family_rule("negative-value", E, "replicas, minReadySeconds, ordinals.start or p
     Good:
         spec:
           replicas: 0
-    """, _statefulset_pass, SRC_APPS + " (ValidateNonnegativeField)")
+    """, _statefulset_pass, SRC_APPS + " (ValidateNonnegativeField)", scope="object")
 family_rule("restart-policy-invalid", E, "The pod template restartPolicy is not Always.", "api", """
     StatefulSet pods must restart: `restartPolicy` may only be `Always` (the default). `OnFailure`
     and `Never` are for Jobs.
@@ -357,7 +358,7 @@ family_rule("restart-policy-invalid", E, "The pod template restartPolicy is not 
         template:
           spec:
             restartPolicy: Always
-    """, _statefulset_pass, SRC_APPS)
+    """, _statefulset_pass, SRC_APPS, scope="object")
 family_rule("active-deadline-forbidden", E, "The pod template sets activeDeadlineSeconds.", "api", """
     `activeDeadlineSeconds` would kill StatefulSet pods after a fixed time; the API server rejects
     it ("activeDeadlineSeconds in StatefulSet is not Supported").
@@ -369,7 +370,7 @@ family_rule("active-deadline-forbidden", E, "The pod template sets activeDeadlin
     Good:
         template:
           spec: {}   # no deadline
-    """, _statefulset_pass, SRC_APPS)
+    """, _statefulset_pass, SRC_APPS, scope="object")
 family_rule("sts-service-name-invalid", E, "spec.serviceName is not a DNS label.", "api", """
     `serviceName` becomes each pod's `spec.subdomain`, so it must be a DNS-1123 label: the bare
     name of the headless Service, not a DNS name. Enforced since Kubernetes 1.33; before, the
@@ -379,4 +380,4 @@ family_rule("sts-service-name-invalid", E, "spec.serviceName is not a DNS label.
         serviceName: nginx.default.svc.cluster.local
     Good:
         serviceName: nginx
-    """, _statefulset_pass, SRC_APPS + " (PR #130233, v1.33)")
+    """, _statefulset_pass, SRC_APPS + " (PR #130233, v1.33)", scope="object")
