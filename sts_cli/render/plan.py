@@ -529,6 +529,11 @@ def _with_replicas(view: StatefulSetView, replicas: int) -> StatefulSetView:
 
 # --- objects too broken to render ----------------------------------------------------------------
 
+# Rendering is linear in pods and PVCs (about 1 ms each for the table): bounded for hostile input.
+MAX_RENDER_REPLICAS = 10_000
+MAX_RENDER_CLAIMS = 100_000
+
+
 def render_problems(view: StatefulSetView) -> list[Finding]:
     """Reasons the controller could never create pods for this StatefulSet (an empty list: renderable)."""
     obj = view.obj
@@ -569,6 +574,11 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
     if view.replicas < 0:
         problem("render-negative-replicas", f"spec.replicas is {view.replicas}: must be 0 or more",
                 ("spec", "replicas"), "use a number >= 0")
+    elif view.replicas > MAX_RENDER_REPLICAS or \
+            view.replicas * len(view.claim_templates) > MAX_RENDER_CLAIMS:
+        problem("render-too-large", f"spec.replicas is {view.replicas}: sts renders at most {MAX_RENDER_REPLICAS} "
+                f"pods and {MAX_RENDER_CLAIMS} PVCs", ("spec", "replicas"),
+                "is this many pods intended? sts does not draw them one by one")
     if view.ordinals_start < 0:
         problem("render-negative-start", f"spec.ordinals.start is {view.ordinals_start}: must be 0 or more",
                 ("spec", "ordinals", "start"), "use a number >= 0")
