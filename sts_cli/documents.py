@@ -14,7 +14,7 @@ from typing import Any
 
 from sts_cli.findings import Finding, Location, Severity, format_path
 from sts_cli.sources import DecodeError, Source, decode
-from sts_cli.yamlparse import Limits, ParseIssue, Pos, PositionIndex, parse_stream
+from sts_cli.yamlparse import Limits, ParseIssue, Pos, PositionIndex, parse_stream, short
 
 FieldPath = tuple[str | int, ...]
 _HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)
@@ -63,9 +63,10 @@ class ManifestObject:
         return value if isinstance(value, str) else ""
 
     def display_name(self, default_namespace: str = "default") -> str:
-        """`StatefulSet default/web`, as findings name objects."""
+        """`StatefulSet default/web`, as findings name objects (each part cut at 253 characters)."""
         name = self.name or "<unnamed>"
-        return f"{self.kind or '<no kind>'} {self.namespace or default_namespace}/{name}"
+        return (f"{short(self.kind, 253) or '<no kind>'} "
+                f"{short(self.namespace or default_namespace, 253)}/{short(name, 253)}")
 
     def position(self, path: Sequence[str | int], at_value: bool = False) -> Pos:
         """Where `path` stands; for a missing field, the deepest part of the path that exists."""

@@ -598,11 +598,42 @@ def _syntax_hint(text: str, pos: Pos, problem: str) -> str:
     return "fix the YAML syntax; everything after this point in the file was not checked"
 
 
+# A UTF-16 surrogate pair written as two JSON escapes (`"\ud83d\ude00"`, as Python's json.dumps
+# writes non-BMP characters): valid JSON, but libyaml (and go-yaml) refuse surrogate escapes.
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _json_surrogates(text: str) -> str | None:
+    """JSON text with surrogate-pair escapes written as one YAML `\\U` escape; None if no change.
+
+    Kubernetes reads `.json` manifests with a JSON decoder, which accepts such pairs. A column
+    after a rewritten pair on the same line moves 2 characters left.
+    """
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+
+    def combine(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    rewritten = _SURROGATE_PAIR.sub(combine, text)
+    return rewritten if rewritten != text else None
+
+
 def parse_stream(text: str, limits: Limits | None = None) -> tuple[list[RawDocument], list[ParseIssue]]:
     """All documents of a YAML (or JSON) stream, and the problems met on the way.
 
     A syntax error ends the stream: the documents completed before it are still returned.
     """
+    documents, issues = _parse(text, limits)
+    if issues and issues[-1].rule == "yaml-syntax" and "invalid Unicode character escape" in issues[-1].message:
+        rewritten = _json_surrogates(text)
+        if rewritten is not None:
+            return _parse(rewritten, limits)
+    return documents, issues
+
+
+def _parse(text: str, limits: Limits | None) -> tuple[list[RawDocument], list[ParseIssue]]:
     builder = _Builder(limits or Limits())
     try:
         builder.run(yaml.parse(text, Loader=yaml.CBaseLoader if _HAS_C else yaml.BaseLoader))

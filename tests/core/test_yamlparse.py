@@ -415,3 +415,20 @@ def test_limits_scale_linearly() -> None:
     issues = parsed(billion_laughs(20))[1]
     assert [i.rule for i in issues] == ["yaml-limit"]
     assert time.perf_counter() - start < 1.0
+
+
+# --- JSON specifics ----------------------------------------------------------------------------
+
+
+def test_json_surrogate_pair_escapes_are_read_as_kubernetes_json_decoder_does() -> None:
+    assert one('{"note": "\\ud83d\\ude00 ok", "b": 1}') == {"note": "\U0001F600 ok", "b": 1}
+    # YAML (not JSON) text keeps libyaml's and go-yaml's verdict; lone surrogates are errors everywhere.
+    assert [r for r, _l, _c in issues_of('note: "\\ud83d\\ude00"\n')] == ["yaml-syntax"]
+    assert [r for r, _l, _c in issues_of('["\\ud800"]')] == ["yaml-syntax"]
+    assert [r for r, _l, _c in issues_of('["\\\\ud83d\\ude00"]')] == ["yaml-syntax"]  # an escaped backslash
+
+
+def test_long_names_are_cut_in_finding_object_names() -> None:
+    loaded = load_source(Source("n.yaml", f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {'n' * 5000}\n".encode()))
+    display = loaded.objects[0].display_name()
+    assert len(display) < 300 and display.startswith("Service default/nnn") and display.endswith("…")
