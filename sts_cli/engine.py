@@ -139,7 +139,8 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
             collected.objects.append(checked)
             if kind is None:
                 continue
-            collected.schema_paths[id(obj)] = {f.path for f in found.findings}
+            if found.findings:
+                collected.schema_paths[id(obj)] = {f.path for f in found.findings}
             if kind is Kind.STATEFULSET:
                 collected.statefulsets.append(statefulset_view(obj, options.namespace))
             else:

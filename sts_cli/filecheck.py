@@ -13,6 +13,7 @@ of StatefulSets and Services, not with the size of the input.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -121,8 +122,9 @@ def check_path(display: str, options: ValidateOptions) -> FileResult:
 #
 # What the parent keeps of an object, as a shape: True keeps a value whole; a dict keeps those keys
 # of a mapping (each with its own shape); `_Each` applies a shape to every item of a sequence;
-# `_Prefixed` keeps the keys of a mapping that start with a prefix. A value whose type does not fit
-# its shape (a mistyped field) is kept whole, so rules read it exactly as in the full object.
+# `_Prefixed` keeps the keys of a mapping that start with a prefix (and drops the mapping when none
+# does). A value whose type does not fit its shape (a mistyped field) is kept whole, so rules read
+# it exactly as in the full object.
 #
 # Keep this in step with the rules of scope "set" and with `suppress.py`: tests/perf checks that
 # every rule finds the same on slim and on full objects.
@@ -141,15 +143,16 @@ class _Prefixed:
 Shape: TypeAlias = bool | Mapping[str, "Shape"] | _Each | _Prefixed
 
 _SUPPRESSIONS = _Prefixed("ignore-check.sts.io/")
-_METADATA: Shape = {"name": True, "namespace": True, "labels": True, "annotations": _SUPPRESSIONS}
+_METADATA: Shape = {"name": True, "namespace": True, "annotations": _SUPPRESSIONS}
+_PRESENT: Shape = {}
 _IDENTITY: dict[str, Shape] = {"apiVersion": True, "kind": True, "metadata": _METADATA}
 _SHAPES: dict[Kind | None, Shape] = {
     Kind.STATEFULSET: {**_IDENTITY, "spec": {
         "serviceName": True, "selector": True, "replicas": True, "ordinals": True, "podManagementPolicy": True,
-        "updateStrategy": True,
         "template": {
             "metadata": {"labels": True, "annotations": _SUPPRESSIONS},
-            "spec": {"containers": _Each({"name": True, "ports": True, "readinessProbe": True})},
+            # A readiness probe is only looked for, not read: an empty mapping stands for it.
+            "spec": {"containers": _Each({"name": True, "ports": True, "readinessProbe": _PRESENT})},
         },
     }},
     Kind.SERVICE: {**_IDENTITY, "spec": True},
@@ -161,69 +164,123 @@ _NAMED_ONLY: Shape = _IDENTITY
 
 
 def slim(obj: ManifestObject, found: ObjectResult) -> ManifestObject:
-    """A copy of `obj` with only what later stages read, positions packed."""
+    """A copy of `obj` with only what later stages read, its positions packed as it is copied."""
     shape = _SHAPES[found.kind] if found.kind is not None or found.other else _NAMED_ONLY
-    positions = PositionIndex({}, {})
-    data = _copy(obj.data, shape, obj.positions, positions)
-    copy = ManifestObject(obj.origin, obj.document, data, obj.start, positions, obj.item, obj.helm)
-    copy.positions = PackedPositions.pack(copy)
-    return copy
+    copier = _Slimmer(obj.positions)
+    data = copier.copy(obj.data, shape)
+    return ManifestObject(obj.origin, obj.document, data, obj.start, PackedPositions(data, copier.out), obj.item,
+                          obj.helm)
 
 
-def _copy(node: Any, shape: Shape, source: PositionIndex, target: PositionIndex) -> Any:
-    if shape is True:
-        _register(node, source, target)
-        return node
-    if isinstance(shape, _Each):
-        if type(node) is not list:
-            return _copy(node, True, source, target)
-        items = [_copy(item, shape.shape, source, target) for item in node]
-        target.seqs[id(items)] = [source.item(node, index) or (_NONE, _NONE) for index in range(len(node))]
-        return items
-    if type(node) is not dict:
-        return _copy(node, True, source, target)
-    kept: dict[Any, Any] = {}
-    if isinstance(shape, _Prefixed):
-        for key, value in node.items():
-            if isinstance(key, str) and key.startswith(shape.prefix):
-                kept[key] = _copy(value, True, source, target)
-    else:
+_MISSING2 = (_NONE, _NONE)
+_MISSING4 = (_NONE, _NONE, _NONE, _NONE)
+_intern = sys.intern
+
+
+def _none_prefixed(value: Any, prefix: str) -> bool:
+    """A mapping none of whose keys has the prefix: left out of the copy altogether."""
+    return type(value) is dict and not any(type(key) is str and key.startswith(prefix) for key in value)
+
+
+class _Slimmer:
+    """Copies by shape, writing the copy's packed positions in the order `PackedPositions` reads them
+    (pre-order over containers). Everything kept is copied, strings interned: thousands of objects
+    then share one "name", "containerPort" or "TCP" instead of each holding its own."""
+
+    __slots__ = ("maps", "out", "seqs", "source")
+
+    def __init__(self, source: PositionIndex) -> None:
+        self.source = source
+        # The parser's tables are read directly; a packed index (never the case after parsing) is asked.
+        self.maps = None if isinstance(source, PackedPositions) else source.maps
+        self.seqs = None if isinstance(source, PackedPositions) else source.seqs
+        self.out: array[int] = array("i")
+
+    def _map_table(self, node: dict[Any, Any]) -> Mapping[Any, tuple[Pos, Pos]]:
+        if self.maps is not None:
+            return self.maps.get(id(node)) or {}
+        found = {}
+        for key in node:
+            entry = self.source.key_and_value(node, key)
+            if entry is not None:
+                found[key] = entry
+        return found
+
+    def _seq_table(self, node: list[Any]) -> list[Pos]:
+        if self.seqs is not None:
+            return self.seqs.get(id(node)) or []
+        return [self.source.item(node, index) or _MISSING2 for index in range(len(node))]
+
+    def _write_map(self, node: dict[Any, Any], keys: Any) -> None:
+        table = self._map_table(node)
+        extend = self.out.extend
+        for key in keys:
+            entry = table.get(key)
+            if entry is None:
+                extend(_MISSING4)
+            else:
+                extend(entry[0])
+                extend(entry[1])
+
+    def _write_seq(self, node: list[Any]) -> None:
+        table = self._seq_table(node)
+        count = len(table)
+        extend = self.out.extend
+        for index in range(len(node)):
+            extend(table[index] if index < count else _MISSING2)
+
+    def copy(self, node: Any, shape: Shape) -> Any:
+        kind = type(node)
+        if kind is not dict and kind is not list:
+            return _intern(node) if kind is str else node
+        if shape is True or (kind is list) != isinstance(shape, _Each):
+            return self.whole(node)  # also a value whose type does not fit its shape: read as written
+        if isinstance(shape, _Each):
+            self._write_seq(node)
+            return [self.copy(item, shape.shape) for item in node]
+        if isinstance(shape, _Prefixed):
+            prefix = shape.prefix
+            keys = [key for key in node if type(key) is str and key.startswith(prefix)]
+            self._write_map(node, keys)
+            return {_intern(key): self.copy(node[key], True) for key in keys}
         assert not isinstance(shape, bool)
-        for key, value in node.items():
-            inner = shape.get(key) if isinstance(key, str) else None
-            if inner is not None and inner is not False:
-                kept[key] = _copy(value, inner, source, target)
-    table: dict[Any, tuple[Pos, Pos]] = {}
-    for key in kept:
-        entry = source.key_and_value(node, key)
-        if entry is not None:
-            table[key] = entry
-    target.maps[id(kept)] = table
-    return kept
+        get = shape.get
+        keys = [key for key in node if type(key) is str and (inner := get(key)) is not None
+                and not (isinstance(inner, _Prefixed) and _none_prefixed(node[key], inner.prefix))]
+        self._write_map(node, keys)
+        return {_intern(key): self.copy(node[key], shape[key]) for key in keys}
 
-
-def _register(node: Any, source: PositionIndex, target: PositionIndex) -> None:
-    """Copy the position tables of a value kept whole (its containers are shared, not copied)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if type(current) is dict:
-            if id(current) in target.maps:
-                continue
-            table: dict[Any, tuple[Pos, Pos]] = {}
-            for key, value in current.items():
-                entry = source.key_and_value(current, key)
-                if entry is not None:
-                    table[key] = entry
-                if type(value) is dict or type(value) is list:
-                    stack.append(value)
-            target.maps[id(current)] = table
-        elif type(current) is list:
-            if id(current) in target.seqs:
-                continue
-            target.seqs[id(current)] = [source.item(current, index) or (_NONE, _NONE)
-                                        for index in range(len(current))]
-            stack.extend(v for v in current if type(v) is dict or type(v) is list)
+    def whole(self, node: Any) -> Any:
+        """A deep copy (iterative: values may nest as deep as the parser allows)."""
+        root: Any = {} if type(node) is dict else []
+        stack = [(node, root)]
+        pop = stack.pop
+        while stack:
+            source, target = pop()
+            children: list[tuple[Any, Any]] = []
+            if type(source) is dict:
+                self._write_map(source, source)
+                for key, value in source.items():
+                    kind = type(value)
+                    if kind is dict or kind is list:
+                        value, original = ({} if kind is dict else []), value
+                        children.append((original, value))
+                    elif kind is str:
+                        value = _intern(value)
+                    target[_intern(key) if type(key) is str else key] = value
+            else:
+                self._write_seq(source)
+                for value in source:
+                    kind = type(value)
+                    if kind is dict or kind is list:
+                        value, original = ({} if kind is dict else []), value
+                        children.append((original, value))
+                    elif kind is str:
+                        value = _intern(value)
+                    target.append(value)
+            children.reverse()
+            stack += children
+        return root
 
 
 class PackedPositions(PositionIndex):

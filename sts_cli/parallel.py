@@ -8,6 +8,7 @@ that workers check side by side; see `streams.py` for when that is safe.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -61,6 +62,23 @@ def file_key(display: str, content: str, options: ValidateOptions) -> str:
 
 
 def _work(task: _Task) -> FileResult:
+    """Check one task with the cyclic garbage collector paused.
+
+    A parsed document is a tree of thousands of fresh containers with no reference cycles: it is
+    freed by reference counting as soon as its slim copy is made. Collections triggered while it is
+    being built would only scan it again and again (about a tenth of the run time); the next one
+    after the task scans what survives, the slim copies.
+    """
+    if not gc.isenabled():
+        return _check_task(task)
+    gc.disable()
+    try:
+        return _check_task(task)
+    finally:
+        gc.enable()
+
+
+def _check_task(task: _Task) -> FileResult:
     options: ValidateOptions = _STATE["options"]
     cache: Cache | None = _STATE.get("cache")
     if task.chunk is not None:
