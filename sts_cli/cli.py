@@ -50,17 +50,113 @@ def _root(
     """Validate and render Kubernetes StatefulSets and their headless Services, offline."""
 
 
-_registered = False
+# Command modules added to `app` so far; "*" once all of them are.
+_registered: set[str] = set()
 
 
-def _register() -> None:
-    # main() may run many times in one process (tests, embedding): add the commands once.
-    global _registered
-    if not _registered:
-        from sts_cli.commands import register_all
+def _register(args: list[str]) -> None:
+    """Add the subcommands, once per process (main() may run many times: tests, embedding).
 
-        register_all(app)
-        _registered = True
+    `sts validate ...` adds only `commands/validate.py`: every option of every command costs
+    start-up time. Root help, completion and anything unusual get all of them.
+    """
+    if "*" in _registered:
+        return
+    name = args[0] if args and not args[0].startswith("-") else ""
+    if name in _registered or (name.isidentifier() and _register_one(name)):
+        return
+    from sts_cli.commands import register_all
+
+    app.registered_commands.clear()  # all of them, in their usual order
+    register_all(app)
+    _registered.add("*")
+
+
+def _register_one(name: str) -> bool:
+    """Add the command `name` from its own module; False when no module registers exactly it."""
+    import importlib
+
+    module_name = f"sts_cli.commands.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return False
+        raise
+    register = getattr(module, "register", None)
+    if register is None or name == "common":
+        return False
+    before = len(app.registered_commands)
+    register(app)
+    if any(info.name == name for info in app.registered_commands[before:]):
+        _registered.add(name)
+        return True
+    del app.registered_commands[before:]
+    return False
+
+
+def _light_coercion() -> None:
+    """Skip Typer's value adapters for values that need no conversion.
+
+    Typer 0.2x converts every option value through a pydantic TypeAdapter, and importing pydantic
+    alone takes about 50 ms, a third of a one-file run. A string for a `str` option, ASCII digits for
+    an `int` option and strings for a `list[str]` option are taken as they are (what the adapter
+    returns for them); anything else (paths, other types, bad values and their error messages) goes
+    Typer's own way. Does nothing on Typer versions without this layer.
+    """
+    try:
+        from typer import _coercion, core
+    except ImportError:  # pragma: no cover - depends on the installed Typer
+        return
+    parameter = getattr(core, "_TyperParameter", None)
+    build: Any = getattr(_coercion, "build_runtime_param", None)
+    if parameter is None or build is None or getattr(parameter, "_sts_light", False) \
+            or not hasattr(parameter, "get_runtime_param"):
+        return
+    from typing import get_args, get_origin
+
+    slow = object()
+
+    def quick(descriptor: Any, value: Any, multiple: bool) -> Any:
+        if value is None:  # as every Typer runtime parameter answers, whatever its type
+            return () if multiple else None
+        info = descriptor.parameter_info
+        if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None \
+                or descriptor.is_file or descriptor.is_path or descriptor.is_choice or descriptor.is_ranged:
+            return slow
+        annotation = descriptor.annotation
+        if annotation is str and type(value) is str and not multiple:
+            return value
+        if annotation is int and not multiple:
+            if type(value) is int:
+                return value
+            if type(value) is str and value.isascii() and value.removeprefix("-").isdigit():
+                return int(value)
+        if multiple and get_origin(annotation) is list and get_args(annotation) == (str,) \
+                and isinstance(value, (list, tuple)) and all(type(item) is str for item in value):
+            return list(value)
+        return slow
+
+    class Light:
+        def __init__(self, descriptor: Any) -> None:
+            self.descriptor = descriptor
+            self.full: Any = None
+
+        def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+            fast = quick(self.descriptor, value, bool(param.multiple or param.nargs == -1))
+            if fast is not slow:
+                return fast
+            if self.full is None:
+                self.full = build(self.descriptor)
+            return self.full.coerce(value, param=param, ctx=ctx)
+
+    def get_runtime_param(self: Any) -> Any:
+        if self._runtime_param is None:
+            self._runtime_param = Light(self.type_descriptor)
+        return self._runtime_param
+
+    parameter.get_runtime_param = get_runtime_param
+    parameter._sts_light = True
 
 
 def _silence_stdout() -> None:
@@ -181,7 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     # room for the deepest nesting the YAML parser accepts (1000 levels).
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
     try:
-        _register()
+        _light_coercion()
+        _register(args)
         result = app(args=args, prog_name="sts", standalone_mode=False)
         code = result if isinstance(result, int) else EXIT_OK
     except typer.Exit as exc:
