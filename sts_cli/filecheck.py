@@ -283,6 +283,10 @@ class _Slimmer:
         return root
 
 
+_NO_MAPS: dict[int, dict[Any, tuple[Pos, Pos]]] = {}
+_NO_SEQS: dict[int, list[Pos]] = {}
+
+
 class PackedPositions(PositionIndex):
     """A PositionIndex stored as one int array, in the pre-order of the object's containers.
 
@@ -296,7 +300,8 @@ class PackedPositions(PositionIndex):
     __slots__ = ("_data", "_offsets", "_packed")
 
     def __init__(self, data: dict[str, Any], packed: array[int]) -> None:
-        super().__init__({}, {})
+        # The tables of the base class stay empty: one shared pair instead of two dicts per object.
+        super().__init__(_NO_MAPS, _NO_SEQS)
         self._data = data
         self._packed = packed
         self._offsets: dict[int, int] | None = None
@@ -389,6 +394,6 @@ class PackedPositions(PositionIndex):
         return (self._data, self._packed)
 
     def __setstate__(self, state: tuple[Any, array[int]]) -> None:
-        self.maps, self.seqs = {}, {}
+        self.maps, self.seqs = _NO_MAPS, _NO_SEQS
         self._data, self._packed = state
         self._offsets = None
