@@ -71,11 +71,18 @@ def check_objects(objects: list[ManifestObject], options: ValidateOptions) -> li
     return results
 
 
-def object_rules() -> list[Rule]:
-    """The rules of scope "object", in catalog order."""
-    from sts_cli.rules.base import all_rules
+_OBJECT_RULES: tuple[int, list[Rule]] = (-1, [])
 
-    return [rule for rule in all_rules() if rule.check is not None and rule.scope == "object"]
+
+def object_rules() -> list[Rule]:
+    """The rules of scope "object", in catalog order (worked out again only when rules are added)."""
+    global _OBJECT_RULES
+    from sts_cli.rules.base import REGISTRY, all_rules
+
+    if _OBJECT_RULES[0] != len(REGISTRY):
+        chosen = [rule for rule in all_rules() if rule.check is not None and rule.scope == "object"]
+        _OBJECT_RULES = (len(REGISTRY), chosen)
+    return _OBJECT_RULES[1]
 
 
 def object_rule_findings(objects: list[ManifestObject], results: list[ObjectResult],
