@@ -80,6 +80,14 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform(), "sts": version}
 
 
+def _load() -> str:
+    """The 1-minute load average: on a shared machine, anything near the core count skews the times."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # pragma: no cover - platforms without it
+        return "n/a"
+
+
 def files_of(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
 
@@ -167,7 +175,9 @@ def main() -> None:
             print(f"generated {corpus}: {counts}")
         warm_dir = tempfile.mkdtemp(prefix="sts-bench-warm-")
         cases = build_cases(corpus, size, args, warm_dir)
+        load_before = _load()
         run_alternating(cases, args.runs)
+        print(f"load average (1 min) before/after the {size}-document runs: {load_before} / {_load()}")
         shutil.rmtree(warm_dir, ignore_errors=True)
         rows = [summary(c) for c in cases]
         report["sizes"][str(size)] = rows
@@ -194,7 +204,9 @@ def main() -> None:
                       f"peak {row_low['peak_mib']:.0f} -> {match[0]['peak_mib']:.0f} MiB")
     one_file = Path(__file__).resolve().parent.parent / "examples" / "web.yaml"
     small = small_cases(one_file, args)
+    load_before = _load()
     run_alternating(small, max(args.runs, 10))
+    print(f"load average (1 min) before/after the start-up runs: {load_before} / {_load()}")
     report["small"] = [summary(c) for c in small]
     print("\n## start-up and one small file")
     print("| command | median s | peak MiB |")
