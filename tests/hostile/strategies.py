@@ -146,7 +146,7 @@ def emit(documents: list[Any], style: str = "yaml") -> str:
 # --- mutations ----------------------------------------------------------------------------------
 
 # Copied on each draw: mutations change the drawn containers in place.
-_ODD_VALUES = st.sampled_from([
+_ODD_VALUES: st.SearchStrategy[Any] = st.sampled_from([
     None, True, False, 0, -1, 2**31, 2**63, 1.5, float("inf"), "", "on", "0755", "~", "<<", "a" * 300,
     "\u202e", [], {}, [None], {"a": None}, [[[]]], {"<<": {"x": 1}},
 ]).map(copy.deepcopy)

@@ -15,6 +15,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthChe
                 derandomize=True)
 
 
-def validate_files(contents: dict[str, str | bytes], *args: str, order: list[str] | None = None) -> Run:
+def validate_files(contents: Mapping[str, str | bytes], *args: str, order: list[str] | None = None) -> Run:
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for name in order or list(contents):
