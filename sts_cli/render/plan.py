@@ -529,9 +529,26 @@ def _with_replicas(view: StatefulSetView, replicas: int) -> StatefulSetView:
 
 # --- objects too broken to render ----------------------------------------------------------------
 
-# Rendering is linear in pods and PVCs (about 1 ms each for the table): bounded for hostile input.
+# Rendering is linear in pods and PVCs (about 1 ms each for the table), and the YAML format
+# writes the pod template once per pod (about 30 us per node): bounded for hostile input.
 MAX_RENDER_REPLICAS = 10_000
 MAX_RENDER_CLAIMS = 100_000
+MAX_RENDER_NODES = 500_000
+MAX_TEMPLATE_NODES = 20_000  # a real pod template has a few hundred
+
+
+def _nodes_at_least(value: Any, limit: int) -> int:
+    """Nodes of `value` (aliases counted each time they are used), counted up to `limit`."""
+    count = 0
+    stack = [value]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
 
 
 def render_problems(view: StatefulSetView) -> list[Finding]:
@@ -579,6 +596,12 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
         problem("render-too-large", f"spec.replicas is {view.replicas}: sts renders at most {MAX_RENDER_REPLICAS} "
                 f"pods and {MAX_RENDER_CLAIMS} PVCs", ("spec", "replicas"),
                 "is this many pods intended? sts does not draw them one by one")
+    elif (template_nodes := _nodes_at_least(obj.get(("spec", "template")), MAX_TEMPLATE_NODES)) \
+            > MAX_TEMPLATE_NODES or view.replicas * template_nodes > MAX_RENDER_NODES:
+        more = "+" if template_nodes > MAX_TEMPLATE_NODES else ""
+        problem("render-too-large", f"the pod template has {template_nodes}{more} values (aliases expanded), "
+                f"times {view.replicas} pods: sts renders at most {MAX_RENDER_NODES}", ("spec", "template"),
+                "a real pod template has a few hundred values: look for YAML aliases that repeat large parts")
     if view.ordinals_start < 0:
         problem("render-negative-start", f"spec.ordinals.start is {view.ordinals_start}: must be 0 or more",
                 ("spec", "ordinals", "start"), "use a number >= 0")
