@@ -68,9 +68,11 @@ def claim_names(view: StatefulSetView, ordinal: int) -> list[str]:
 def ordinal_of(view: StatefulSetView, name: str) -> int:
     """The ordinal of one of this set's pod names (`web-2` -> 2)."""
     prefix = f"{view.name}-"
-    if not name.startswith(prefix) or not name[len(prefix):].isdigit():
+    suffix = name[len(prefix):]
+    # A negative ordinals.start (invalid, but diff still explains it) gives names like `web--1`.
+    if not name.startswith(prefix) or not suffix.removeprefix("-").isdigit():
         raise ValueError(f"{name!r} is not a pod of StatefulSet {view.name!r}")
-    return int(name[len(prefix):])
+    return int(suffix)
 
 
 # --- creation and scale-down ---------------------------------------------------------------------
