@@ -118,6 +118,15 @@ def _merge_bomb(levels: int, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _template_bomb() -> str:
+    """Under every parse limit (about 450,000 nodes), but the pod template repeated per pod is huge."""
+    anchors = ["x-a: &a [" + ", ".join(["x"] * 10) + "]"]
+    for previous, name in zip("abcd", "bcde", strict=True):
+        anchors.append(f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    text = STATEFULSET.replace("    note: plain\n", "    note: plain\n" + "".join(f"    {a}\n" for a in anchors))
+    return text.replace("      - name: nginx\n", "      - name: nginx\n        args: [*e, *e, *e]\n", 1)
+
+
 def _bombs() -> dict[str, str]:
     big = "x" * 200_000
     return {
@@ -129,6 +138,8 @@ def _bombs() -> dict[str, str]:
         "bomb-string.yaml": f"s: &s {big}\nl: [" + ", ".join(["*s"] * 200) + "]\n",
         "bomb-key-alias.yaml": "k: &k key\n*k : 1\n" + "".join(f"? *k\n: {i}\n" for i in range(50)),
         "bomb-many-aliases.yaml": "a: &a 1\nl: [" + ", ".join(["*a"] * 5000) + "]\n",
+        "bomb-pod-template.yaml": _template_bomb(),
+        "bomb-replicas.yaml": _in_statefulset("replicas", "50000"),
         "alias-self.yaml": "a: &a [*a]\n",
         "alias-unknown.yaml": "a: *nowhere\n",
         "alias-forward.yaml": "a: *b\nb: &b 1\n",

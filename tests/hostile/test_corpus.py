@@ -24,6 +24,8 @@ PWNED = Path("/tmp/sts-pwned")  # what the !!python tags of the corpus would cre
 # (glob, an error rule that must be among the findings, or None for "exit 0, no error")
 EXPECTED: list[tuple[str, str | None]] = [
     ("bomb-key-alias.yaml", "yaml-duplicate-key"),
+    ("bomb-pod-template.yaml", "schema-type"),  # read whole: args are lists, not strings
+    ("bomb-replicas.yaml", None),  # valid; render refuses to draw 50,000 pods
     ("bomb-*", "yaml-limit"),
     ("deep-*-over-limit.yaml", "yaml-limit"),
     ("deep-flow-100.yaml", "missing-kind"),  # 100 levels is the limit: read, then checked
