@@ -216,14 +216,14 @@ def git_commit() -> str:
         return "unknown"
 
 
-def report(fuzzer: Fuzzer, minutes: float, elapsed: float, run_seed: int, memory: float) -> str:
+def report(fuzzer: Fuzzer, minutes: float, elapsed: float, run_seed: int, memory: float, commit: str) -> str:
     total_inputs = sum(s.inputs for s in fuzzer.stats.values())
     total_runs = sum(s.runs for s in fuzzer.stats.values())
     failures = [f for s in fuzzer.stats.values() for f in s.failures]
     lines = [
         "## Fuzz run",
         "",
-        f"`python scripts/fuzz.py --minutes {minutes:g} --seed {run_seed}` at commit {git_commit()}: "
+        f"`python scripts/fuzz.py --minutes {minutes:g} --seed {run_seed}` at commit {commit}: "
         f"{elapsed / 60:.1f} minutes, {total_inputs} inputs, {total_runs} in-process runs of `sts validate` / "
         f"`sts render`, **{len(failures)} failures**.",
         "",
@@ -273,6 +273,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     fuzzer = Fuzzer(out, options.slow, random.Random(run_seed))
     corpus = list(hostile_files(seed=run_seed).values())
+    commit = git_commit()  # the code under test is the code loaded now
     deadline = time.monotonic() + options.minutes * 60
     started = time.monotonic()
     round_index = 0
@@ -297,7 +298,7 @@ def main() -> int:
         print(f"\r{(time.monotonic() - started) / 60:5.1f} min  {done} inputs  {failures} failures",
               end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    text = report(fuzzer, options.minutes, time.monotonic() - started, run_seed, options.memory)
+    text = report(fuzzer, options.minutes, time.monotonic() - started, run_seed, options.memory, commit)
     print(text)
     if not options.no_record:
         record(text, options.record)
