@@ -276,6 +276,13 @@ def main(argv: list[str] | None = None) -> None:
     # Parsing is iterative, but repr() and JSON Schema walk nested values recursively: leave
     # room for the deepest nesting the YAML parser accepts (1000 levels).
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
+    if argv is None:
+        # A process of its own, which ends with this command: skip the cyclic garbage collector's
+        # rescans of everything kept (reports of large inputs, the final collection at exit).
+        # What is freed is freed by reference counting; the rare cycle waits for the exit.
+        import gc
+
+        gc.disable()
     try:
         _light_coercion()
         _register(args)

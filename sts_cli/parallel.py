@@ -188,8 +188,15 @@ def _size(display: str) -> int:
 
 
 def _init_worker(state: dict[str, Any]) -> None:
-    """Under `spawn` (macOS, Windows) workers do not inherit the parent's memory."""
+    """Under `spawn` (macOS, Windows) workers do not inherit the parent's memory.
+
+    The parent runs with the cyclic garbage collector paused (`engine.validate`); a worker turns it
+    back on between tasks (`_work` pauses it during each), after moving what it inherited out of
+    its reach: a forked worker then never touches, and so never copies, the parent's pages for it.
+    """
     _STATE.update(state)
+    gc.freeze()
+    gc.enable()
 
 
 def _warm_up(options: ValidateOptions) -> None:

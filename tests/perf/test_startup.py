@@ -91,3 +91,21 @@ def test_the_light_coercion_agrees_with_the_adapters() -> None:
             assert type(fast[1]) is type(slow[1])
             checked += 1
     assert checked >= 6 * len(VALUES)
+
+
+def test_in_process_runs_leave_the_garbage_collector_as_they_found_it(run_cli: Any) -> None:
+    import gc
+
+    from sts_cli.engine import ValidateOptions, validate
+
+    assert gc.isenabled()
+    assert run_cli("validate", "-k", "1.33", "examples/web.yaml").code == 0
+    assert gc.isenabled()
+    validate([str(REPO / "examples")], ValidateOptions(kubernetes_version="1.33"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        validate([str(REPO / "examples")], ValidateOptions(kubernetes_version="1.33"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
