@@ -175,8 +175,27 @@ def slim(obj: ManifestObject, found: ObjectResult) -> ManifestObject:
     shape = _SHAPES[found.kind] if found.kind is not None or found.other else _NAMED_ONLY
     copier = _Slimmer(obj.positions)
     data = copier.copy(obj.data, shape)
-    return ManifestObject(obj.origin, obj.document, data, obj.start, PackedPositions(data, copier.out), obj.item,
+    packed, base = _compact(copier.out)
+    return ManifestObject(obj.origin, obj.document, data, obj.start, PackedPositions(data, packed, base), obj.item,
                           obj.helm)
+
+
+_SHORT = 32767
+
+
+def _compact(packed: array[int]) -> tuple[array[int], int]:
+    """Two bytes a number instead of four where they fit: lines counted from the object's first one."""
+    lines = [line for line in packed[::2] if line != _NONE]
+    if not lines:
+        return array("h", packed), 0
+    base = min(lines)
+    if max(lines) - base > _SHORT or max(packed[1::2]) > _SHORT:
+        return array("i", packed), 0  # an object over 32,767 lines, or a very long line
+    shifted = packed.tolist()
+    for index in range(0, len(shifted), 2):
+        if shifted[index] != _NONE:
+            shifted[index] -= base
+    return array("h", shifted), base
 
 
 _MISSING2 = (_NONE, _NONE)
@@ -298,19 +317,21 @@ class PackedPositions(PositionIndex):
     """A PositionIndex stored as one int array, in the pre-order of the object's containers.
 
     Each mapping entry takes four slots (key line, key column, value line, value column) and
-    each sequence item two (line, column); -1 marks an entry with no recorded position. A lookup
+    each sequence item two (line, column); -1 marks an entry with no recorded position. Lines may
+    be stored counted from `base` (slim copies use two-byte numbers that way). A lookup
     finds its container's offset in a table built on first use from the object's own containers,
     so the packed form survives pickling (which keeps aliased containers shared within a pickle)
     and nothing is unpacked for objects without findings.
     """
 
-    __slots__ = ("_data", "_offsets", "_packed")
+    __slots__ = ("_base", "_data", "_offsets", "_packed")
 
-    def __init__(self, data: dict[str, Any], packed: array[int]) -> None:
+    def __init__(self, data: dict[str, Any], packed: array[int], base: int = 0) -> None:
         # The tables of the base class stay empty: one shared pair instead of two dicts per object.
         super().__init__(_NO_MAPS, _NO_SEQS)
         self._data = data
         self._packed = packed
+        self._base = base
         self._offsets: dict[int, int] | None = None
 
     @classmethod
@@ -385,7 +406,8 @@ class PackedPositions(PositionIndex):
                 at += 4 * index
                 if packed[at] == _NONE:
                     return None
-                return (packed[at], packed[at + 1]), (packed[at + 2], packed[at + 3])
+                base = self._base
+                return (packed[at] + base, packed[at + 1]), (packed[at + 2] + base, packed[at + 3])
         return None
 
     def item(self, container: object, index: int) -> Pos | None:
@@ -395,12 +417,12 @@ class PackedPositions(PositionIndex):
             return None
         at += 2 * index
         packed = self._packed
-        return None if packed[at] == _NONE else (packed[at], packed[at + 1])
+        return None if packed[at] == _NONE else (packed[at] + self._base, packed[at + 1])
 
-    def __getstate__(self) -> tuple[Any, array[int]]:
-        return (self._data, self._packed)
+    def __getstate__(self) -> tuple[Any, array[int], int]:
+        return (self._data, self._packed, self._base)
 
-    def __setstate__(self, state: tuple[Any, array[int]]) -> None:
+    def __setstate__(self, state: tuple[Any, array[int], int]) -> None:
         self.maps, self.seqs = _NO_MAPS, _NO_SEQS
-        self._data, self._packed = state
+        self._data, self._packed, self._base = state
         self._offsets = None

@@ -276,3 +276,27 @@ def test_suppressions_budgets_lists_aliases_and_helm_sources_across_files(tmp_pa
     budget = [f for f in full.findings if f.rule == "pdb-missing"]
     assert any("allows no disruption" in f.message and f.location.line == 29 for f in budget)
     assert any(f.template is not None and f.template.file == "chart/templates/db.yaml" for f in full.findings)
+
+
+def test_positions_beyond_two_byte_numbers(tmp_path: Path) -> None:
+    """Slim copies store lines from the object's first one in two bytes when they fit, four otherwise."""
+    wide = ('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db", "annotations": {"note": "'
+            + "x" * 40_000 + '", "ignore-check.sts.io/service-not-headless": ""}}, "spec": {"selector": '
+            '{"app": "db"}, "ports": [{"port": 5432}]}}\n')
+    tall = "".join(["apiVersion: v1\nkind: Service\nmetadata:\n  name: tall\n  labels:\n",
+                    *(f"    l{index}: v\n" for index in range(33_000)), "spec:\n  ports: [{port: 1, protocol: tcp}]\n"])
+    (tmp_path / "wide.json").write_text(wide)
+    (tmp_path / "tall.yaml").write_text("---\n" * 3 + tall)
+    (tmp_path / "sts.yaml").write_text(STS.replace("serviceName: web", "serviceName: db"))
+    paths = [str(tmp_path / name) for name in ("wide.json", "tall.yaml", "sts.yaml")]
+    full = reference(paths, options())
+    same(validate(paths, options()), full)
+    columns = {f.rule: f.location.column for f in full.findings if f.location.file == paths[0]}
+    assert columns["suppression-without-reason"] > 40_000
+    lines = {f.rule: f.location.line for f in full.findings if f.location.file == paths[1]}
+    assert lines["service-port-invalid"] == 33_010
+    kinds = {obj.name: obj.positions._packed.typecode for obj in check_source(  # type: ignore[attr-defined]
+        Source(paths[0], wide.encode()), options()).loaded.objects}
+    assert kinds == {"db": "i"}
+    assert {o.positions._packed.typecode for o in check_source(  # type: ignore[attr-defined]
+        Source("web.yaml", STS.encode()), options()).loaded.objects} == {"h"}
