@@ -196,10 +196,13 @@ def test_inputs_are_never_written(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ten_thousand_small_files(tmp_path: Path) -> None:
-    """A folder of 10,000 small manifests: read and checked in bounded time (2 cores)."""
-    service = PAIR.split("---\n")[1]
-    for index in range(10_000):
-        (tmp_path / f"svc{index:05d}.yaml").write_text(service.replace("name: nginx", f"name: svc{index}", 1))
+    """A folder of 10,000 small manifests (5,000 StatefulSet/Service pairs) checked in bounded time."""
+    for index in range(5_000):
+        pair = PAIR.replace("app: nginx", f"app: db{index}").replace("name: web", f"name: web{index}")
+        pair = pair.replace("nginx", f"svc{index}")
+        statefulset, service = pair.split("---\n")
+        (tmp_path / f"sts{index:05d}.yaml").write_text(statefulset)
+        (tmp_path / f"svc{index:05d}.yaml").write_text(service)
     before = tree_digest(tmp_path)
     start = time.perf_counter()
     run = run_process("validate", "--format", "json", str(tmp_path), timeout=300)
