@@ -189,3 +189,19 @@ def test_nothing_is_executed_by_python_tags(corpus: Path, tmp_path: Path) -> Non
     run.assert_clean((1,))
     assert "yaml-unsafe-tag" in run.out and not marker.exists()
     assert not os.path.exists(marker)
+
+
+@pytest.mark.parametrize("place", ["annotations", "env-value", "unknown-field", "container"])
+def test_nesting_at_the_parsers_own_limit_goes_through_every_stage(tmp_path: Path, place: str) -> None:
+    """With --max-depth raised to 1000, nothing downstream recurses out of stack."""
+    from tests.hostile.corpus import _in_statefulset
+
+    for kind, value in (("lists", "[" * 985 + "]" * 985), ("maps", "{a: " * 985 + "1" + "}" * 985)):
+        path = tmp_path / f"{place}-{kind}.yaml"
+        path.write_text(_in_statefulset(place, value))
+        for args in (("validate", "--format", "json"), ("validate", "--format", "sarif"),
+                     ("render", "--format", "yaml"), ("render", "--format", "json")):
+            run = run_main(*args, "--max-depth", "1000", str(path))
+            run.assert_clean()
+            assert '"rule": "yaml-limit"' not in run.out and '"ruleId": "yaml-limit"' not in run.out
+            assert "yaml-limit" not in run.err
