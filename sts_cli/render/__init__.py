@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +72,9 @@ def render_loaded(loaded: list[LoadedSource], options: RenderOptions, select: st
         sets = chosen
     result = RenderResult([], problems, options, unreadable=any(s.unreadable for s in loaded))
     for view in sets:
-        broken = render_problems(view)
+        # --replicas N previews another size: it is bounded like spec.replicas.
+        sized = view if options.replicas is None else dataclasses.replace(view, replicas=options.replicas)
+        broken = render_problems(sized)
         if broken:
             result.problems.extend(broken)
             continue
