@@ -211,3 +211,30 @@ def test_ten_thousand_small_files(tmp_path: Path) -> None:
     assert '"files": 10000' in run.out
     assert elapsed < 120, elapsed
     assert tree_digest(tmp_path) == before
+
+
+def test_render_refuses_sizes_it_cannot_draw(tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(PAIR)
+    huge = run_main("render", "--replicas", "100000000", str(path))
+    huge.assert_clean((1,))
+    assert "render-too-large" in huge.err or "render-too-large" in huge.out
+    assert run_main("render", "--replicas", "5", str(path)).code == 0
+
+
+@pytest.mark.slow
+def test_fifty_megabytes_on_one_line(tmp_path: Path) -> None:
+    """A 50 MB single-line file is read in bounded time and memory (the default limit is 64 MiB)."""
+    import resource
+
+    path = tmp_path / "line.yaml"
+    head = b"apiVersion: v1\nkind: Service\nmetadata: {name: s, annotations: {a: "
+    path.write_bytes(head + b"x" * 50_000_000 + b"}}\n")
+    start = time.perf_counter()
+    run = run_process("validate", str(path), timeout=120)
+    elapsed = time.perf_counter() - start
+    run.assert_clean()
+    assert elapsed < 30, elapsed
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 2_000_000  # KiB: under 2 GB
+    over = run_process("validate", "--max-file-size", "1000000", str(path))
+    assert over.code == 1 and "yaml-limit" in over.out and "raise --max-file-size" in over.out
