@@ -310,6 +310,11 @@ def service_selector_mismatch(context: RuleContext) -> Iterator[Finding]:
                                      "uses it as serviceName")])
 
 
+# Pairs reported per namespace: 10,000 StatefulSets sharing one selector would otherwise be 50
+# million findings (minutes and tens of GB).
+MAX_OVERLAP_PAIRS = 1_000
+
+
 @rule("selector-overlap", E, "Two StatefulSets select each other's pods.", "runtime", SRC_CONTROLLER, scope="set")
 def selector_overlap(context: RuleContext) -> Iterator[Finding]:
     """
@@ -339,6 +344,8 @@ def selector_overlap(context: RuleContext) -> Iterator[Finding]:
         everyone = list(range(len(candidates)))
         reported: set[tuple[int, int]] = set()
         for position, view in enumerate(candidates):
+            if len(reported) >= MAX_OVERLAP_PAIRS:
+                break  # N sets with one selector are N*(N-1)/2 pairs: bounded for large inputs
             options: list[list[int]] = [by_pair.get(pair, []) for pair in view.selector.match_labels.items()]
             for req in view.selector.match_expressions:
                 if req.operator == "In":
@@ -347,7 +354,7 @@ def selector_overlap(context: RuleContext) -> Iterator[Finding]:
                     options.append(by_key.get(req.key, []))
             others = min(options, key=len) if options else everyone
             for other_position in others:
-                if other_position == position:
+                if other_position == position or len(reported) >= MAX_OVERLAP_PAIRS:
                     continue
                 other = candidates[other_position]
                 # Two definitions of the same StatefulSet are `duplicate-object`, not a fight.
