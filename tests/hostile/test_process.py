@@ -238,3 +238,17 @@ def test_fifty_megabytes_on_one_line(tmp_path: Path) -> None:
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 2_000_000  # KiB: under 2 GB
     over = run_process("validate", "--max-file-size", "1000000", str(path))
     assert over.code == 1 and "yaml-limit" in over.out and "raise --max-file-size" in over.out
+
+
+@pytest.mark.slow
+def test_many_statefulsets_with_one_selector(tmp_path: Path) -> None:
+    """N sets selecting each other are N*(N-1)/2 overlapping pairs: the report stays bounded."""
+    for index in range(4_000):
+        (tmp_path / f"s{index:04d}.yaml").write_text(
+            PAIR.replace("name: web", f"name: web{index}").replace("name: nginx\n", f"name: nginx{index}\n")
+            .replace("serviceName: nginx", f"serviceName: nginx{index}"))
+    start = time.perf_counter()
+    run = run_process("validate", "--format", "json", str(tmp_path), timeout=300)
+    run.assert_clean((1,))
+    assert time.perf_counter() - start < 120
+    assert run.out.count('"rule": "selector-overlap"') == 1000
