@@ -199,7 +199,8 @@ def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
 
 def _write_output(target: Path, text: str) -> None:
     try:
-        with target.open("w", encoding="utf-8") as handle:
+        # backslashreplace: a file name that is not UTF-8 is written escaped, never a crash.
+        with target.open("w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except OSError as exc:
         raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,7 @@ class _Artifacts:
         path = relative_path(file, self.working_directory)
         if path.startswith("/") or re.match(r"^[A-Za-z]:/", path):
             return Path(path).as_uri(), None
-        return quote(path, safe="/"), SRCROOT
+        return quote(os.fsencode(path), safe="/"), SRCROOT  # file names that are not UTF-8 too
 
     def location(self, file: str) -> dict[str, Any]:
         uri, base = self.uri(file)
