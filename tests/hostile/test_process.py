@@ -252,3 +252,29 @@ def test_many_statefulsets_with_one_selector(tmp_path: Path) -> None:
     run.assert_clean((1,))
     assert time.perf_counter() - start < 120
     assert run.out.count('"rule": "selector-overlap"') == 1000
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_file_names_that_are_not_utf8_or_odd(tmp_path: Path, fmt: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (Path(os.fsdecode(bytes(folder) + b"/\xff\xfe.yaml"))).write_text("kind: [\n")
+    (folder / "new\nline.yaml").write_text("kind: X\n")
+    (folder / 'tab\tand "quote" <x>&.yaml').write_text(PAIR)
+    run = run_main("validate", "-f", fmt, str(folder))
+    run.assert_clean((1,))
+    report = tmp_path / f"report.{fmt}"
+    written = run_main("validate", "-f", fmt, "-o", str(report), str(folder))
+    written.assert_clean((1,))
+    data = report.read_bytes()
+    data.decode("utf-8")  # the report file is UTF-8 whatever the names
+    if fmt in ("json", "sarif"):
+        import json
+
+        json.loads(data)
+    rendered = run_main("render", str(folder))
+    rendered.assert_clean((1,))
+    if fmt == "text":  # the real stdout encodes what a StringIO does not
+        process = run_process("validate", str(folder))
+        process.assert_clean((1,))
+        assert "\\udcff" in process.out or "\ufffd" in process.out
