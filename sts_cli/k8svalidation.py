@@ -214,7 +214,8 @@ def parse_quantity(value: object) -> Decimal | None:
         return Decimal(repr(value))
     if not isinstance(value, str):
         return None
-    match = _QUANTITY.fullmatch(value)
+    # Quantity.UnmarshalJSON trims surrounding white space before parsing.
+    match = _QUANTITY.fullmatch(value.strip())
     if match is None:
         return None
     sign, number, suffix = match.groups()

@@ -7,10 +7,9 @@ equality: an empty list or map equals an absent one, and quantities compare by v
 
 from __future__ import annotations
 
-import re
-from fractions import Fraction
 from typing import Any
 
+from sts_cli.k8svalidation import parse_quantity
 from sts_cli.model import string_map
 
 
@@ -29,34 +28,6 @@ class Missing:
 
 
 MISSING = Missing()
-
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([eE][+-]?\d+|[numkMGTPE]|[KMGTPE]i)?$")
-_BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
-_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-
-
-def parse_quantity(value: Any) -> Fraction | None:
-    """A Kubernetes resource quantity (`500m`, `1Gi`, `1e3`, 2) as an exact number; None if invalid."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        return Fraction(str(value))
-    if not isinstance(value, str):
-        return None
-    match = _QUANTITY.match(value.strip())
-    if not match:
-        return None
-    number = Fraction(match.group(1))
-    suffix: str = match.group(2) or ""
-    if suffix in _BINARY:
-        return number * Fraction(1 << (10 * _BINARY[suffix]))
-    exponent = _DECIMAL[suffix] if suffix in _DECIMAL else int(suffix[1:])
-    scale = Fraction(pow(10, abs(exponent)))
-    scale = scale if exponent >= 0 else 1 / scale
-    return number * scale
-
 
 class Quantity:
     """A quantity that equals any other spelling of the same amount; shows as written."""
