@@ -4,10 +4,18 @@ Entries are keyed by a hash of what determines them: the bytes read, the path th
 under, the options that change results, and a fingerprint of the installed `sts` (its version,
 code and schemas, and the YAML library), so an upgrade or an edit never reuses a stale entry.
 
+Two kinds of entry, a handful of files per run (creating files is slow on some file systems, up
+to a millisecond each: one per input file would cost as much as checking it):
+
+- `runs`: the whole result of a run, by the content of every input and the options;
+- `sets`: a pack of per-file results of the last run over the same inputs (paths) and options,
+  each with the digest of the bytes it was computed from. After an edit, the files that did not
+  change are taken from it and only the others are checked again.
+
 Writes are atomic (a temporary file in the same folder, then `os.replace`), so concurrent runs
-never see half an entry; an entry that cannot be read is ignored and written again. The folder
-is created private (0700) and is not used when it belongs to another user, because entries
-are pickles.
+never see half an entry (the last writer wins); an entry that cannot be read is ignored and
+written again. The folder is created private (0700) and is not used when it belongs to another
+user, because entries are pickles.
 
 Location: `$STS_CACHE_DIR`, else `$XDG_CACHE_HOME/sts`, else `~/.cache/sts`. Delete it at any
 time; `--no-cache` (or `STS_NO_CACHE=1`) turns the cache off for a run.
@@ -28,7 +36,9 @@ from typing import Any
 
 from sts_cli import __version__
 
-_FORMAT = b"sts-cache-1\n"
+_FORMAT = b"sts-cache-2\n"
+_PACK_FORMAT = b"sts-pack-2\n"
+_LAYOUT = "v2"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # One run in this many removes entries unused for this long.
 _PRUNE_EVERY = 200
@@ -85,7 +95,7 @@ def fingerprint() -> str:
 class Cache:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.base = root / "v1"
+        self.base = root / _LAYOUT
 
     @classmethod
     def open(cls, root: Path | None = None) -> Cache | None:
@@ -120,27 +130,52 @@ class Cache:
             return None
 
     def put(self, kind: str, name: str, value: Any) -> None:
-        path = self._path(kind, name)
         try:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return  # the cache is an optimisation: failing to write never fails the run
+        with contextlib.suppress(OSError):
+            self._write(self._path(kind, name), [_FORMAT, blob])
+
+    def _write(self, path: Path, parts: list[bytes]) -> None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for part in parts:
+                    handle.write(part)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    def pack(self, kind: str, name: str) -> Pack:
+        """The pack stored under `name` (empty when there is none or it cannot be read)."""
+        try:
+            with open(self._path(kind, name), "rb") as handle:
+                return Pack.open(handle)
+        except OSError:
+            return Pack()
+
+    def pack_writer(self, kind: str, name: str) -> PackWriter | None:
+        """A writer that streams a pack to a temporary file; `commit()` puts it in place."""
+        path = self._path(kind, name)
+        try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_FORMAT)
-                    handle.write(blob)
-                os.replace(temp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            return  # the cache is an optimisation: failing to write never fails the run
+        except OSError:
+            return None
+        return PackWriter(os.fdopen(fd, "wb"), temp, path)
 
     def maybe_prune(self) -> None:
-        """Now and then, remove entries not rewritten for a month."""
+        """Now and then, remove entries not rewritten for a month (and the layout of older releases)."""
         if int.from_bytes(os.urandom(2), "big") % _PRUNE_EVERY:
             return
+        import shutil
+
+        for old in ("v1",):
+            shutil.rmtree(self.root / old, ignore_errors=True)
         limit = time.time() - _PRUNE_AGE
         for folder, _dirs, files in os.walk(self.base):
             for name in files:
@@ -150,3 +185,134 @@ class Cache:
                         os.unlink(path)
                 except OSError:
                     continue
+
+
+class Pack:
+    """Per-file results read from a `sets` entry: `get(key, digest)` unpickles one on demand.
+
+    The file is mapped, not read: only the entries asked for are paged in. A pack is never
+    changed in place (a newer one replaces it), so the mapping stays valid.
+    """
+
+    def __init__(self, data: Any = b"", index: dict[str, tuple[str, int, int]] | None = None) -> None:
+        self._data = data
+        self._index = index or {}
+
+    @classmethod
+    def open(cls, handle: Any) -> Pack:
+        """Layout: format line, pickled values one after another, pickled index, 8-byte index offset."""
+        import mmap
+
+        try:
+            data: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # empty, or a file system without mappings
+            data = handle.read()
+        view = memoryview(data)
+        try:
+            if bytes(view[:len(_PACK_FORMAT)]) != _PACK_FORMAT or len(view) < len(_PACK_FORMAT) + 8:
+                raise ValueError("not a pack")
+            at = int.from_bytes(view[-8:], "big")
+            index = pickle.loads(view[at:-8])
+            if not isinstance(index, dict):
+                raise ValueError("not a pack")
+        except Exception:  # a corrupt or foreign entry: ignore it, it is written again
+            view.release()
+            if hasattr(data, "close"):
+                data.close()
+            return cls()
+        view.release()
+        return cls(data, index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def raw(self, key: str, digest: str) -> bytes | None:
+        """The pickle stored for `key`, if it was computed from content with this `digest`."""
+        entry = self._index.get(key)
+        if entry is None or entry[0] != digest or not isinstance(entry, tuple) or len(entry) != 3:
+            return None
+        _digest, start, end = entry
+        try:
+            return bytes(self._data[start:end])
+        except (TypeError, ValueError, IndexError):
+            return None
+
+    def get(self, key: str, digest: str) -> Any | None:
+        """The value stored for `key`, if it was computed from content with this `digest`."""
+        blob = self.raw(key, digest)
+        if blob is None:
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # a damaged entry: computed again
+            return None
+
+    def close(self) -> None:
+        if hasattr(self._data, "close"):
+            with contextlib.suppress(BufferError, OSError):
+                self._data.close()
+        self._data = b""
+        self._index = {}
+
+
+class PackWriter:
+    """Streams per-file values (pickled as they come) into the temporary file of one `sets` entry."""
+
+    def __init__(self, handle: Any, temp: str, path: Path) -> None:
+        self._handle = handle
+        self._temp = temp
+        self._path = path
+        self._index: dict[str, tuple[str, int, int]] = {}
+        self._size = 0
+        self._write(_PACK_FORMAT)
+
+    def _write(self, data: bytes) -> None:
+        if self._handle is None:
+            return
+        try:
+            self._handle.write(data)
+            self._size += len(data)
+        except OSError:
+            self.abort()
+
+    def add(self, key: str, digest: str, value: Any, blob: bytes | None = None) -> None:
+        """Store `value` (or its pickle `blob`, when it came pickled from a worker) under `key`."""
+        if blob is None:
+            try:
+                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                return
+        start = self._size
+        self._write(blob)
+        self._index[key] = (digest, start, self._size)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def digests(self) -> dict[str, str]:
+        """Key -> digest of every value stored so far."""
+        return {key: entry[0] for key, entry in self._index.items()}
+
+    def commit(self) -> None:
+        if self._handle is None:
+            return
+        at = self._size
+        self._write(pickle.dumps(self._index, protocol=pickle.HIGHEST_PROTOCOL))
+        self._write(at.to_bytes(8, "big"))
+        if self._handle is None:
+            return
+        try:
+            self._handle.close()
+            os.replace(self._temp, self._path)
+        except OSError:
+            self.abort()
+        self._handle = None
+
+    def abort(self) -> None:
+        """Drop the temporary file (an interrupted or failed run leaves nothing behind)."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temp)

@@ -21,10 +21,11 @@ from sts_cli.filecheck import FileResult, check_objects
 from sts_cli.findings import Finding, Location, Severity
 from sts_cli.kinds import Kind
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
-from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, SourceSkip, expand_inputs, read_source
+from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_inputs, read_source
 from sts_cli.yamlparse import Limits
 
 if TYPE_CHECKING:
+    from sts_cli.cache import Cache
     from sts_cli.rules.base import Rule
 
 
@@ -227,33 +228,61 @@ def _validate(inputs: list[str], options: ValidateOptions,
     items = list(expand_inputs(inputs))
     skipped = [item for item in items if isinstance(item, SourceSkip)]
     paths = [item for item in items if isinstance(item, str)]
-    cache = None
-    run_name = None
-    digests: dict[str, tuple[str, bytes | None]] = {}
     if options.cache_dir is not None:
         from pathlib import Path
 
         from sts_cli.cache import Cache
 
         cache = Cache.open(Path(options.cache_dir))
-    if cache is not None:
-        digests = _digests(paths, options)
-        if len(digests) == len(paths):
-            run_name = _run_key(paths, digests, skipped, options)
-            hit = cache.get("runs", run_name)
-            if isinstance(hit, ValidationResult):
-                if progress is not None:
-                    progress(len(paths), len(paths))
-                return hit
-    files = run_files(paths, options, cache, progress, digests)
-    result = _finish(_collect(files, options), skipped, options)
-    if cache is not None:
-        if run_name is not None:
+        if cache is not None:
+            return _validate_cached(cache, paths, skipped, options, progress)
+    return _finish(_collect(run_files(paths, options, progress), options), skipped, options)
+
+
+def _validate_cached(cache: Cache, paths: list[str], skipped: list[SourceSkip], options: ValidateOptions,
+                     progress: Callable[[int, int], None] | None) -> ValidationResult:
+    """The whole result from the cache when no input changed; else the changed files checked again."""
+    from sts_cli.parallel import run_files
+
+    digests = _digests(paths, options)
+    run_name = None
+    if len(digests) == len(paths):
+        run_name = _run_key(paths, digests, skipped, options)
+        hit = cache.get("runs", run_name)
+        if isinstance(hit, ValidationResult):
+            if progress is not None:
+                progress(len(paths), len(paths))
+            return hit
+    set_name = _set_key(paths, options)
+    known = cache.pack("sets", set_name)
+    store = cache.pack_writer("sets", set_name)
+    try:
+        result = _finish(_collect(run_files(paths, options, progress, digests, known, store), options), skipped,
+                         options)
+    except BaseException:
+        if store is not None:
+            store.abort()
+        raise
+    finally:
+        known.close()
+    if store is not None:
+        # The whole result is kept only if every file was checked as the parent hashed it.
+        unchanged = store.digests() == {("<stdin>" if p == STDIN else p): digests[p][0] for p in digests}
+        store.commit()
+        if run_name is not None and unchanged:
             light = ValidationResult(result.findings, result.summary, result.files, result.objects, [], [],
                                      result.skipped_paths)
             cache.put("runs", run_name, light)
-        cache.maybe_prune()
+    cache.maybe_prune()
     return result
+
+
+def _set_key(paths: list[str], options: ValidateOptions) -> str:
+    """The `sets` entry of these inputs: per-file results depend on nothing but these options."""
+    from sts_cli.cache import fingerprint, key
+
+    per_file = (options.kubernetes_version, options.namespace, options.limits, options.max_file_bytes)
+    return key("set", fingerprint(), per_file, tuple(paths))
 
 
 def _digests(paths: list[str], options: ValidateOptions) -> dict[str, tuple[str, bytes | None]]:

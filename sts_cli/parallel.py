@@ -19,7 +19,7 @@ from sts_cli.filecheck import FileResult, check_source
 from sts_cli.sources import STDIN, Source, read_source
 
 if TYPE_CHECKING:
-    from sts_cli.cache import Cache
+    from sts_cli.cache import Pack, PackWriter
     from sts_cli.engine import ValidateOptions
 
 Progress = Callable[[int, int], None]
@@ -42,23 +42,14 @@ class _Task:
     display: str
     # Bytes already read (standard input, a chunk, a file read for hashing); None: read in the worker.
     data: bytes | None = None
-    cache_key: str | None = None
     chunk: Any = None  # streams.Chunk when this task is a part of a stream
     size: int = 0
 
 
 # What forked workers inherit: set in the parent just before the pool starts.
 _STATE: dict[str, Any] = {}
-
-
-def _options_key(options: ValidateOptions) -> tuple[object, ...]:
-    return (options.kubernetes_version, options.namespace, options.limits, options.max_file_bytes)
-
-
-def file_key(display: str, content: str, options: ValidateOptions) -> str:
-    from sts_cli.cache import fingerprint, key
-
-    return key("file", fingerprint(), display, content, _options_key(options))
+# A result and, when it came from a worker while the cache is being written, its pickle.
+_Checked = tuple[FileResult, bytes | None]
 
 
 def _work(task: _Task) -> FileResult:
@@ -78,9 +69,19 @@ def _work(task: _Task) -> FileResult:
         gc.enable()
 
 
+def _remote(task: _Task) -> FileResult | bytes:
+    """`_work` in a worker: the result comes back pickled when the parent stores it in the cache,
+    which then keeps the very bytes it received instead of pickling the result a second time."""
+    result = _work(task)
+    if _STATE.get("digest"):
+        import pickle
+
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return result
+
+
 def _check_task(task: _Task) -> FileResult:
     options: ValidateOptions = _STATE["options"]
-    cache: Cache | None = _STATE.get("cache")
     if task.chunk is not None:
         from sts_cli.streams import check_chunk
 
@@ -89,29 +90,30 @@ def _check_task(task: _Task) -> FileResult:
     source = Source(task.display, task.data) if task.data is not None else read_source(
         task.display, options.max_file_bytes)
     result = check_source(source, options)
-    if cache is not None and source.data is not None:
+    if _STATE.get("digest") and source.data is not None:
         from sts_cli.cache import digest
 
+        # The digest of the bytes checked: a file that changed since the parent hashed it is
+        # stored under its new content.
         result.digest = digest(source.data)
-        name = file_key(task.display, result.digest, options)
-        # A file that changed since the parent hashed it is still cached, under its new content.
-        cache.put("files", name, result)
     return result
 
 
-def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = None,
-              progress: Progress | None = None,
-              digests: dict[str, tuple[str, bytes | None]] | None = None) -> Iterator[FileResult]:
+def run_files(items: list[str], options: ValidateOptions, progress: Progress | None = None,
+              digests: dict[str, tuple[str, bytes | None]] | None = None,
+              known: Pack | None = None, store: PackWriter | None = None) -> Iterator[FileResult]:
     """FileResults for `items` (paths or `-`), in order.
 
     `digests` maps an item to (content digest, bytes or None) when the caller hashed the inputs
-    already (for the cache); standard input is read here when it is not in it.
+    already (for the cache); standard input is read here when it is not in it. A file whose
+    result is in `known` under the same digest is not checked again; every result with a digest
+    goes to `store`.
     """
     from sts_cli.streams import plan_chunks
 
     digests = digests or {}
     groups: list[list[_Task]] = []
-    ready: dict[int, FileResult] = {}
+    ready: dict[int, _Checked] = {}
     work_bytes = 0
     for index, item in enumerate(items):
         display = "<stdin>" if item == STDIN else item
@@ -119,15 +121,16 @@ def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = 
         if item == STDIN and data is None:
             source = read_source(STDIN, options.max_file_bytes)
             if source.data is None:  # unreadable or too large: reported like any such file
-                ready[index] = check_source(source, options)
+                ready[index] = (check_source(source, options), None)
                 groups.append([])
                 continue
             data = source.data
-        name = file_key(display, content, options) if cache is not None and content is not None else None
-        if name is not None and cache is not None:
-            hit = cache.get("files", name)
+        if known is not None and content is not None:
+            blob = known.raw(display, content)
+            hit = _unpickle(blob) if blob is not None else None
             if isinstance(hit, FileResult):
-                ready[index] = hit
+                hit.digest = content
+                ready[index] = (hit, blob)
                 groups.append([])
                 continue
         size = len(data) if data is not None else _size(item)
@@ -140,11 +143,11 @@ def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = 
                 chunks = plan_chunks(data, CHUNK_BYTES, options.limits.max_documents)
         if chunks:
             assert data is not None
-            groups.append([_Task(display, data[c.start:c.end], name, c, c.end - c.start) for c in chunks])
+            groups.append([_Task(display, data[c.start:c.end], c, c.end - c.start) for c in chunks])
         else:
-            groups.append([_Task(display, data, name, None, size)])
+            groups.append([_Task(display, data, None, size)])
     _STATE["options"] = options
-    _STATE["cache"] = cache
+    _STATE["digest"] = store is not None
     flat = [task for group in groups for task in group]
     jobs = min(options.jobs, len(flat))
     pool: Any = None
@@ -154,10 +157,11 @@ def run_files(items: list[str], options: ValidateOptions, cache: Cache | None = 
             # on few cores, a parent that only waited and unpickled would leave a core idle.
             local = _local_share(flat, 0.8 / jobs)
             pool, remote = _start_pool([t for i, t in enumerate(flat) if i not in local], jobs - 1)
-            results: Iterator[FileResult] = (_work(t) if i in local else next(remote) for i, t in enumerate(flat))
+            results: Iterator[_Checked] = ((_work(t), None) if i in local else _received(next(remote))
+                                           for i, t in enumerate(flat))
         else:
-            results = map(_work, flat)
-        yield from _merge(groups, ready, results, options, cache, progress)
+            results = ((_work(t), None) for t in flat)
+        yield from _merge(groups, ready, results, options, store, progress)
         if pool is not None:
             pool.close()
             pool.join()
@@ -208,7 +212,26 @@ def _warm_up(options: ValidateOptions) -> None:
         schema_check._validator(options.kubernetes_version, kind)
 
 
-def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult]]:
+def _unpickle(blob: bytes) -> Any:
+    import pickle
+
+    try:
+        return pickle.loads(blob)
+    except Exception:  # a damaged entry: checked again
+        return None
+
+
+def _received(item: FileResult | bytes) -> _Checked:
+    if isinstance(item, bytes):
+        import pickle
+
+        result = pickle.loads(item)
+        assert isinstance(result, FileResult)
+        return result, item
+    return item, None
+
+
+def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult | bytes]]:
     """A started pool and its results in task order (the workers begin at once)."""
     import multiprocessing
 
@@ -218,28 +241,29 @@ def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult
     context = multiprocessing.get_context(method)
     chunksize = max(1, min(8, len(tasks) // (jobs * 16)))
     pool = context.Pool(jobs, initializer=_init_worker, initargs=(dict(_STATE),))
-    return pool, pool.imap(_work, tasks, chunksize=chunksize)
+    return pool, pool.imap(_remote, tasks, chunksize=chunksize)
 
 
-def _merge(groups: list[list[_Task]], ready: dict[int, FileResult], results: Iterator[FileResult],
-           options: ValidateOptions, cache: Cache | None, progress: Progress | None) -> Iterator[FileResult]:
+def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Iterator[_Checked],
+           options: ValidateOptions, store: PackWriter | None, progress: Progress | None) -> Iterator[FileResult]:
     from sts_cli.streams import join_chunks
 
     total = len(groups)
     for index, group in enumerate(groups):
         if index in ready:
-            result = ready[index]
+            result, blob = ready[index]
         elif len(group) == 1 and group[0].chunk is None:
-            result = next(results)
+            result, blob = next(results)
         else:
-            parts = [next(results) for _ in group]
+            parts = [next(results)[0] for _ in group]
             data = b"".join(task.data or b"" for task in group)
-            result = join_chunks(group[0].display, data, parts, [task.chunk for task in group], options)
-            if cache is not None and group[0].cache_key is not None:
+            result, blob = join_chunks(group[0].display, data, parts, [task.chunk for task in group], options), None
+            if store is not None:
                 from sts_cli.cache import digest
 
                 result.digest = digest(data)
-                cache.put("files", group[0].cache_key, result)
+        if store is not None and result.digest is not None:
+            store.add(result.loaded.origin, result.digest, result, blob)
         if progress is not None:
             progress(index + 1, total)
         yield result

@@ -190,15 +190,49 @@ def test_warm_cache_gives_the_cold_result(corpus: Path, tmp_path: Path, small_th
     inputs = [str(corpus)]
     plain = run(inputs, jobs=1)
     cold = run(inputs, jobs=2, cache_dir=str(cache))
-    assert any((cache / "v1" / "files").rglob("*")) and any((cache / "v1" / "runs").rglob("*"))
+    assert len(entries(cache, "sets")) == 1 and len(entries(cache, "runs")) == 1
     warm = run(inputs, jobs=1, cache_dir=str(cache))
     same(cold, plain)
     same(warm, plain)
     # Without the run entry, the per-file entries (with packed positions) give the same result.
-    for entry in (cache / "v1" / "runs").rglob("*"):
-        if entry.is_file():
-            entry.unlink()
+    for entry in entries(cache, "runs"):
+        entry.unlink()
     same(run(inputs, jobs=1, cache_dir=str(cache)), plain)
+    assert not list((cache / "v2").rglob(".tmp-*"))
+
+
+def entries(cache: Path, kind: str) -> list[Path]:
+    return [p for p in (cache / "v2" / kind).rglob("*") if p.is_file()]
+
+
+def test_after_an_edit_only_the_changed_files_are_checked_again(corpus: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(corpus / "pairs", folder)
+    cache = str(tmp_path / "cache")
+    checked: list[str] = []
+    real = parallel.check_source
+
+    def counting(source: Source, options: ValidateOptions) -> Any:
+        checked.append(source.display)
+        return real(source, options)
+
+    monkeypatch.setattr(parallel, "check_source", counting)
+    files = sorted(folder.glob("*.yaml"))
+    assert len(files) > 5
+    run([str(folder)], jobs=1, cache_dir=cache)
+    assert len(checked) == len(files)
+    checked.clear()
+    edited = files[2]
+    edited.write_text(edited.read_text().replace("replicas: ", "replicas: 1", 1))
+    after = run([str(folder)], jobs=1, cache_dir=cache)
+    assert checked == [str(edited)]
+    same(after, run([str(folder)], jobs=1))
+    checked.clear()
+    run([str(folder)], jobs=1, cache_dir=cache)  # the whole result, from the run entry
+    assert checked == []
 
 
 def test_options_and_content_are_part_of_the_key(tmp_path: Path) -> None:
@@ -217,16 +251,19 @@ def test_corrupt_entries_are_ignored_and_rewritten(corpus: Path, tmp_path: Path)
     cache = tmp_path / "cache"
     inputs = [str(corpus / "pairs")]
     cold = run(inputs, cache_dir=str(cache))
-    entries = [p for p in (cache / "v1").rglob("*") if p.is_file()]
-    assert entries
-    for index, entry in enumerate(entries):
-        entry.write_bytes(b"" if index % 3 == 0 else entry.read_bytes()[: 20 + index % 50] + b"\x00garbage")
-    same(run(inputs, cache_dir=str(cache)), cold)
     from sts_cli.cache import Cache
 
     opened = Cache.open(cache)
     assert opened is not None
-    assert all(opened.get("files", p.name) is not None for p in (cache / "v1" / "files").rglob("*") if p.is_file())
+    (pack,) = entries(cache, "sets")
+    good = pack.read_bytes()
+    for damage in (b"", good[:20], good[:-3], good[:60] + b"\x00garbage" + good[69:], good[:-8] + b"\xff" * 8):
+        for entry in entries(cache, "runs"):
+            entry.write_bytes(damage[:30])
+        pack.write_bytes(damage)
+        same(run(inputs, cache_dir=str(cache)), cold)
+        assert all(opened.get("runs", p.name) is not None for p in entries(cache, "runs"))
+        assert len(opened.pack("sets", pack.name)) > 5
 
 
 def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
@@ -247,7 +284,7 @@ def test_cli_jobs_and_no_cache(run_cli: Any, tmp_path: Path, monkeypatch: pytest
     assert not (tmp_path / "cache").exists()
     second = run_cli("validate", "-k", "1.33", "-j", "2", "examples/web.yaml", "examples/database.yaml")
     third = run_cli("validate", "-k", "1.33", "-j", "1", "examples/web.yaml", "examples/database.yaml")
-    assert (tmp_path / "cache" / "v1" / "runs").is_dir()
+    assert (tmp_path / "cache" / "v2" / "runs").is_dir()
     assert first.out == second.out == third.out and first.code == second.code == third.code
 
 

@@ -101,7 +101,7 @@ def test_workers_chunks_and_cache_give_the_full_result(corpus: Path, tmp_path: P
     same(validate(paths, options("1.33", jobs=2)), full)
     cache = str(tmp_path / "cache")
     same(validate(paths, options("1.33", jobs=2, cache_dir=cache)), full)
-    for entry in (tmp_path / "cache" / "v1" / "runs").rglob("*"):
+    for entry in (tmp_path / "cache" / "v2" / "runs").rglob("*"):
         if entry.is_file():
             entry.unlink()
     same(validate(paths, options("1.33", jobs=1, cache_dir=cache)), full)
