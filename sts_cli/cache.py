@@ -130,25 +130,24 @@ class Cache:
             return None
 
     def put(self, kind: str, name: str, value: Any) -> None:
+        """Store `value`, pickled straight into the file (no copy of the whole pickle in memory)."""
+        path = self._path(kind, name)
         try:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            return  # the cache is an optimisation: failing to write never fails the run
-        with contextlib.suppress(OSError):
-            self._write(self._path(kind, name), [_FORMAT, blob])
-
-    def _write(self, path: Path, parts: list[bytes]) -> None:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError:
+            return
         try:
             with os.fdopen(fd, "wb") as handle:
-                for part in parts:
-                    handle.write(part)
+                handle.write(_FORMAT)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise
+            if not isinstance(exc, (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError)):
+                raise
+            # the cache is an optimisation: failing to write never fails the run
 
     def pack(self, kind: str, name: str) -> Pack:
         """The pack stored under `name` (empty when there is none or it cannot be read)."""
