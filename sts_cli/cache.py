@@ -150,12 +150,8 @@ class Cache:
             # the cache is an optimisation: failing to write never fails the run
 
     def pack(self, kind: str, name: str) -> Pack:
-        """The pack stored under `name` (empty when there is none or it cannot be read)."""
-        try:
-            with open(self._path(kind, name), "rb") as handle:
-                return Pack.open(handle)
-        except OSError:
-            return Pack()
+        """The pack stored under `name` (empty when there is none or it cannot be read); close it."""
+        return Pack.open(self._path(kind, name))
 
     def pack_writer(self, kind: str, name: str) -> PackWriter | None:
         """A writer that streams a pack to a temporary file; `commit()` puts it in place."""
@@ -187,40 +183,51 @@ class Cache:
 
 
 class Pack:
-    """Per-file results read from a `sets` entry: `get(key, digest)` unpickles one on demand.
+    """Per-file results read from a `sets` entry: `get(key, digest)` reads and unpickles one.
 
-    The file is mapped, not read: only the entries asked for are paged in. A pack is never
-    changed in place (a newer one replaces it), so the mapping stays valid.
+    Only the index is read when the pack is opened; each entry is read from the file when asked
+    for, so that nothing of the pack stays in memory. A pack is never changed in place (a newer
+    one replaces it), so the open file stays what it was.
     """
 
-    def __init__(self, data: Any = b"", index: dict[str, tuple[str, int, int]] | None = None) -> None:
-        self._data = data
+    def __init__(self, handle: Any = None, index: dict[str, tuple[str, int, int]] | None = None) -> None:
+        self._handle = handle
         self._index = index or {}
 
     @classmethod
-    def open(cls, handle: Any) -> Pack:
+    def open(cls, path: Path) -> Pack:
         """Layout: format line, pickled values one after another, pickled index, 8-byte index offset."""
-        import mmap
-
         try:
-            data: Any = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # empty, or a file system without mappings
-            data = handle.read()
-        view = memoryview(data)
+            handle = open(path, "rb")  # noqa: SIM115 - kept open: entries are read on demand, see close()
+        except OSError:
+            return cls()
+        pack = cls(handle)
         try:
-            if bytes(view[:len(_PACK_FORMAT)]) != _PACK_FORMAT or len(view) < len(_PACK_FORMAT) + 8:
+            size = os.fstat(handle.fileno()).st_size
+            if size < len(_PACK_FORMAT) + 8 or pack._read(0, len(_PACK_FORMAT)) != _PACK_FORMAT:
                 raise ValueError("not a pack")
-            at = int.from_bytes(view[-8:], "big")
-            index = pickle.loads(view[at:-8])
+            at = int.from_bytes(pack._read(size - 8, 8), "big")
+            if not len(_PACK_FORMAT) <= at <= size - 8:
+                raise ValueError("not a pack")
+            index = pickle.loads(pack._read(at, size - 8 - at))
             if not isinstance(index, dict):
                 raise ValueError("not a pack")
         except Exception:  # a corrupt or foreign entry: ignore it, it is written again
-            view.release()
-            if hasattr(data, "close"):
-                data.close()
+            pack.close()
             return cls()
-        view.release()
-        return cls(data, index)
+        pack._index = index
+        return pack
+
+    def _read(self, offset: int, length: int) -> bytes:
+        handle = self._handle
+        if hasattr(os, "pread"):
+            data = os.pread(handle.fileno(), length, offset)
+        else:  # pragma: no cover - Windows
+            handle.seek(offset)
+            data = handle.read(length)
+        if len(data) != length:
+            raise ValueError("short read")
+        return bytes(data)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -228,12 +235,12 @@ class Pack:
     def raw(self, key: str, digest: str) -> bytes | None:
         """The pickle stored for `key`, if it was computed from content with this `digest`."""
         entry = self._index.get(key)
-        if entry is None or entry[0] != digest or not isinstance(entry, tuple) or len(entry) != 3:
+        if self._handle is None or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != digest:
             return None
         _digest, start, end = entry
         try:
-            return bytes(self._data[start:end])
-        except (TypeError, ValueError, IndexError):
+            return self._read(start, end - start)
+        except (OSError, ValueError, TypeError):
             return None
 
     def get(self, key: str, digest: str) -> Any | None:
@@ -247,10 +254,10 @@ class Pack:
             return None
 
     def close(self) -> None:
-        if hasattr(self._data, "close"):
-            with contextlib.suppress(BufferError, OSError):
-                self._data.close()
-        self._data = b""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
         self._index = {}
 
 

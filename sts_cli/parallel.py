@@ -126,11 +126,10 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
                 continue
             data = source.data
         if known is not None and content is not None:
-            blob = known.raw(display, content)
-            hit = _unpickle(blob) if blob is not None else None
+            hit = known.get(display, content)
             if isinstance(hit, FileResult):
                 hit.digest = content
-                ready[index] = (hit, blob)
+                ready[index] = (hit, None)  # the pickle is read again when the new pack is written
                 groups.append([])
                 continue
         size = len(data) if data is not None else _size(item)
@@ -161,7 +160,7 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
                                            for i, t in enumerate(flat))
         else:
             results = ((_work(t), None) for t in flat)
-        yield from _merge(groups, ready, results, options, store, progress)
+        yield from _merge(groups, ready, results, options, store, known, progress)
         if pool is not None:
             pool.close()
             pool.join()
@@ -212,15 +211,6 @@ def _warm_up(options: ValidateOptions) -> None:
         schema_check._validator(options.kubernetes_version, kind)
 
 
-def _unpickle(blob: bytes) -> Any:
-    import pickle
-
-    try:
-        return pickle.loads(blob)
-    except Exception:  # a damaged entry: checked again
-        return None
-
-
 def _received(item: FileResult | bytes) -> _Checked:
     if isinstance(item, bytes):
         import pickle
@@ -245,13 +235,16 @@ def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult
 
 
 def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Iterator[_Checked],
-           options: ValidateOptions, store: PackWriter | None, progress: Progress | None) -> Iterator[FileResult]:
+           options: ValidateOptions, store: PackWriter | None, known: Pack | None,
+           progress: Progress | None) -> Iterator[FileResult]:
     from sts_cli.streams import join_chunks
 
     total = len(groups)
     for index, group in enumerate(groups):
         if index in ready:
-            result, blob = ready[index]
+            result, blob = ready.pop(index)
+            if store is not None and known is not None and result.digest is not None:
+                blob = known.raw(result.loaded.origin, result.digest)
         elif len(group) == 1 and group[0].chunk is None:
             result, blob = next(results)
         else:
