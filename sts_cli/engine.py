@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sts_cli.documents import LoadedSource, ManifestObject, load_source
 from sts_cli.filecheck import FileResult, check_objects
@@ -251,8 +251,8 @@ def _validate_cached(cache: Cache, paths: list[str], skipped: list[SourceSkip], 
     run_name = None
     if len(digests) == len(paths):
         run_name = _run_key(paths, digests, skipped, options)
-        hit = cache.get("runs", run_name)
-        if isinstance(hit, ValidationResult):
+        hit = _unpack_result(cache.get("runs", run_name))
+        if hit is not None:
             if progress is not None:
                 progress(len(paths), len(paths))
             return hit
@@ -273,9 +273,48 @@ def _validate_cached(cache: Cache, paths: list[str], skipped: list[SourceSkip], 
         unchanged = store.digests() == {("<stdin>" if p == STDIN else p): digests[p][0] for p in digests}
         store.commit()
         if run_name is not None and unchanged:
-            cache.put("runs", run_name, result)
+            cache.put("runs", run_name, _pack_result(result))
     cache.maybe_prune()
     return result
+
+
+_PACKED = "sts-result-1"
+
+
+def _pack_result(result: ValidationResult) -> object:
+    """The result in columns for the `runs` entry: pickling 20,000 objects one by one keeps a table
+    of every object pickled (20 MiB at that size); columns of numbers and strings need a tenth."""
+    index = {id(finding): position for position, finding in enumerate(result.findings)}
+    objects = result.objects
+    columns: dict[str, list[Any]] = {name: [] for name in ("origin", "document", "name", "kind", "line",
+                                                            "column", "key", "findings")}
+    for checked in objects:
+        location = checked.location
+        found = [index.get(id(finding), -1) for finding in checked.findings]
+        if location.file != checked.origin or location.document != checked.document or -1 in found:
+            return result  # not the usual shape: stored as it is
+        for name, value in (("origin", checked.origin), ("document", checked.document), ("name", checked.name),
+                            ("kind", checked.kind), ("line", location.line), ("column", location.column),
+                            ("key", checked.key), ("findings", found)):
+            columns[name].append(value)
+    return (_PACKED, result.findings, result.summary, result.files, result.skipped_paths, columns)
+
+
+def _unpack_result(value: object) -> ValidationResult | None:
+    if isinstance(value, ValidationResult):
+        return value
+    if not (isinstance(value, tuple) and len(value) == 6 and value[0] == _PACKED):
+        return None
+    _tag, findings, summary, files, skipped, columns = value
+    try:
+        objects = [CheckedObject(origin, document, name, kind, Location(origin, line, column, document), key,
+                                 [findings[i] for i in found])
+                   for origin, document, name, kind, line, column, key, found in zip(
+                       columns["origin"], columns["document"], columns["name"], columns["kind"], columns["line"],
+                       columns["column"], columns["key"], columns["findings"], strict=True)]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return ValidationResult(findings, summary, files, objects, [], [], skipped)
 
 
 def _set_key(paths: list[str], options: ValidateOptions) -> str:

@@ -300,3 +300,23 @@ def test_no_progress_bar_outside_a_terminal(monkeypatch: pytest.MonkeyPatch) -> 
     assert not progress.wanted(enabled=False)
     monkeypatch.setenv("CI", "true")
     assert not progress.wanted()
+
+
+def test_run_entries_in_columns_round_trip_and_odd_results_are_kept_whole(corpus: Path) -> None:
+    from dataclasses import replace
+
+    from sts_cli.engine import _pack_result, _unpack_result
+
+    result = run([str(corpus / "pairs")])
+    packed = _pack_result(result)
+    assert isinstance(packed, tuple)
+    back = _unpack_result(pickle.loads(pickle.dumps(packed)))
+    assert back is not None
+    same(back, result)
+    shared = {id(f) for f in back.findings}
+    assert all(id(f) in shared for checked in back.objects for f in checked.findings)
+    result.objects[0].location = replace(result.objects[0].location, file="elsewhere.yaml")
+    assert _pack_result(result) is result
+    assert _unpack_result(result) is result
+    assert _unpack_result(("sts-result-1", [], None, [], [], {})) is None
+    assert _unpack_result("garbage") is None
