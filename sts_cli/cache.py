@@ -8,9 +8,10 @@ Two kinds of entry, a handful of files per run (creating files is slow on some f
 to a millisecond each: one per input file would cost as much as checking it):
 
 - `runs`: the whole result of a run, by the content of every input and the options;
-- `sets`: a pack of per-file results of the last run over the same inputs (paths) and options,
-  each with the digest of the bytes it was computed from. After an edit, the files that did not
-  change are taken from it and only the others are checked again.
+- `sets`: a pack of per-file results of the last run over the same inputs (as given on the
+  command line, from the same working folder) and options, each with the digest of the bytes it
+  was computed from. After an edit, or when files come and go, the files that did not change are
+  taken from it and only the others are checked again.
 
 Writes are atomic (a temporary file in the same folder, then `os.replace`), so concurrent runs
 never see half an entry (the last writer wins); an entry that cannot be read is ignored and

@@ -238,11 +238,12 @@ def _validate(inputs: list[str], options: ValidateOptions,
 
         cache = Cache.open(Path(options.cache_dir))
         if cache is not None:
-            return _validate_cached(cache, paths, skipped, options, progress)
+            return _validate_cached(cache, inputs, paths, skipped, options, progress)
     return _finish(_collect(run_files(paths, options, progress), options), skipped, options)
 
 
-def _validate_cached(cache: Cache, paths: list[str], skipped: list[SourceSkip], options: ValidateOptions,
+def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped: list[SourceSkip],
+                     options: ValidateOptions,
                      progress: Callable[[int, int], None] | None) -> ValidationResult:
     """The whole result from the cache when no input changed; else the changed files checked again."""
     from sts_cli.parallel import run_files
@@ -256,7 +257,7 @@ def _validate_cached(cache: Cache, paths: list[str], skipped: list[SourceSkip], 
             if progress is not None:
                 progress(len(paths), len(paths))
             return hit
-    set_name = _set_key(paths, options)
+    set_name = _set_key(inputs, options)
     known = cache.pack("sets", set_name)
     store = cache.pack_writer("sets", set_name)
     try:
@@ -317,12 +318,23 @@ def _unpack_result(value: object) -> ValidationResult | None:
     return ValidationResult(findings, summary, files, objects, [], [], skipped)
 
 
-def _set_key(paths: list[str], options: ValidateOptions) -> str:
-    """The `sets` entry of these inputs: per-file results depend on nothing but these options."""
+def _set_key(inputs: list[str], options: ValidateOptions) -> str:
+    """The `sets` entry of the inputs as given (a folder stays the same set when files come and go).
+
+    Every entry is checked against the digest of the file's content and shown under its path, so
+    a pack can only be reused for what it was computed from; the working folder keeps two projects
+    from replacing each other's packs. Per-file results depend on no option but these.
+    """
+    import os
+
     from sts_cli.cache import fingerprint, key
 
+    try:
+        here = os.getcwd()
+    except OSError:  # the working folder was removed
+        here = ""
     per_file = (options.kubernetes_version, options.namespace, options.limits, options.max_file_bytes)
-    return key("set", fingerprint(), per_file, tuple(paths))
+    return key("set", fingerprint(), per_file, here, tuple(inputs))
 
 
 def _digests(paths: list[str], options: ValidateOptions) -> dict[str, tuple[str, bytes | None]]:

@@ -233,6 +233,13 @@ def test_after_an_edit_only_the_changed_files_are_checked_again(corpus: Path, tm
     checked.clear()
     run([str(folder)], jobs=1, cache_dir=cache)  # the whole result, from the run entry
     assert checked == []
+    # Files that come and go: only the new one is checked.
+    added = folder / "zz-added.yaml"
+    added.write_text(files[0].read_text())
+    files[1].unlink()
+    after = run([str(folder)], jobs=1, cache_dir=cache)
+    assert checked == [str(added)]
+    same(after, run([str(folder)], jobs=1))
 
 
 def test_options_and_content_are_part_of_the_key(tmp_path: Path) -> None:
