@@ -100,3 +100,32 @@ def run_settings(jobs: int, no_cache: bool) -> tuple[int, str | None]:
 
     cache = None if no_cache or disabled_by_environment() else str(default_dir())
     return (jobs or available_cores()), cache
+
+
+def check_outputs(targets: list[Path], inputs: list[str]) -> None:
+    """Refuse an --output that is an input or cannot be written, before doing any work."""
+    input_paths: set[str] = set()
+    for given in inputs:
+        if given != "-" and os.path.exists(given):
+            input_paths.add(os.path.realpath(given))
+    for target in targets:
+        real = os.path.realpath(target)
+        if real in input_paths or (any(real.startswith(p.rstrip(os.sep) + os.sep) for p in input_paths
+                                      if os.path.isdir(p)) and real.endswith((".yaml", ".yml", ".json"))):
+            raise usage_error(f"--output {target} is one of the inputs; sts never writes to its inputs")
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise usage_error(f"--output {target}: folder {parent} does not exist")
+        if target.is_dir():
+            raise usage_error(f"--output {target} is a folder")
+        if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            raise usage_error(f"--output {target}: permission denied")
+
+
+def write_output(target: Path, text: str) -> None:
+    try:
+        # backslashreplace: a file name that is not UTF-8 is written escaped, never a crash.
+        with target.open("w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None

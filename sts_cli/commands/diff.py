@@ -19,10 +19,12 @@ from sts_cli.commands.common import (
     NAMESPACE,
     NO_CONFIG,
     LimitOptions,
+    check_outputs,
     load_settings,
     resolve_version,
     usage_error,
     use_color,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -109,7 +111,7 @@ def diff_command(
     read_options = ValidateOptions(kubernetes_version=version, namespace=ns, limits=limits,
                                    max_file_bytes=max_file_size)
     targets = [Path(o) for o in outputs]
-    _check_outputs(targets, paths)
+    check_outputs(targets, paths)
     try:
         if against is None:
             if len(paths) != 2:
@@ -162,7 +164,7 @@ def diff_command(
         if target is None:
             typer.echo(text, nl=False)
         else:
-            _write_output(target, text)
+            write_output(target, text)
     if summary and chosen != ["text"]:
         from sts_cli.diff.text import summary_line
 
@@ -178,26 +180,3 @@ def _render(fmt: str, result: ValidationResult, context: ReportContext) -> str:
     except ImportError:
         raise usage_error(f"output format {fmt!r} is not available in this installation") from None
     return render(result, context)
-
-
-def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
-    """Refuse an --output that is an input or cannot be written, before doing any work."""
-    input_paths = {os.path.realpath(p) for p in inputs if p != "-" and os.path.exists(p)}
-    for target in targets:
-        real = os.path.realpath(target)
-        inside = any(real.startswith(p.rstrip(os.sep) + os.sep) for p in input_paths if os.path.isdir(p))
-        if real in input_paths or (inside and real.endswith((".yaml", ".yml", ".json"))):
-            raise usage_error(f"--output {target} is one of the inputs; sts never writes to its inputs")
-        parent = target.parent if str(target.parent) else Path(".")
-        if not parent.is_dir():
-            raise usage_error(f"--output {target}: folder {parent} does not exist")
-        if target.is_dir():
-            raise usage_error(f"--output {target} is a folder")
-
-
-def _write_output(target: Path, text: str) -> None:
-    try:
-        with target.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -20,11 +20,13 @@ from sts_cli.commands.common import (
     NO_CACHE,
     NO_CONFIG,
     LimitOptions,
+    check_outputs,
     load_settings,
     resolve_version,
     run_settings,
     usage_error,
     use_color,
+    write_output,
 )
 
 
@@ -116,7 +118,7 @@ def validate_command(
         jobs=workers,
         cache_dir=cache_dir,
     )
-    _check_outputs([target for _fmt, target in pairs if target is not None], paths)
+    check_outputs([target for _fmt, target in pairs if target is not None], paths)
     from sts_cli.progress import progress_bar
 
     try:
@@ -139,7 +141,7 @@ def validate_command(
             # Click strips ANSI codes from output that is not a terminal unless told otherwise.
             typer.echo(text, nl=False, color=colored or None)
         else:
-            _write_output(target, text)
+            write_output(target, text)
     if summary and (quiet or ("text", None) not in pairs):
         from sts_cli.report.text_report import summary_line
 
@@ -175,32 +177,3 @@ def _pair_outputs(formats: list[str], outputs: list[str], known: tuple[str, ...]
                 raise usage_error(f"--output {path} is given twice")
             seen.add(real)
     return pairs
-
-
-def _check_outputs(targets: list[Path], inputs: list[str]) -> None:
-    """Refuse an --output that is an input or cannot be written, before doing any work."""
-    input_paths: set[str] = set()
-    for given in inputs:
-        if given != "-" and os.path.exists(given):
-            input_paths.add(os.path.realpath(given))
-    for target in targets:
-        real = os.path.realpath(target)
-        if real in input_paths or (any(real.startswith(p.rstrip(os.sep) + os.sep) for p in input_paths
-                                      if os.path.isdir(p)) and real.endswith((".yaml", ".yml", ".json"))):
-            raise usage_error(f"--output {target} is one of the inputs; sts never writes to its inputs")
-        parent = target.parent if str(target.parent) else Path(".")
-        if not parent.is_dir():
-            raise usage_error(f"--output {target}: folder {parent} does not exist")
-        if target.is_dir():
-            raise usage_error(f"--output {target} is a folder")
-        if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-            raise usage_error(f"--output {target}: permission denied")
-
-
-def _write_output(target: Path, text: str) -> None:
-    try:
-        # backslashreplace: a file name that is not UTF-8 is written escaped, never a crash.
-        with target.open("w", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
