@@ -181,11 +181,13 @@ def _object_rule_findings(collected: _Collected, options: ValidateOptions) -> li
     return [finding for finding in collected.rule_findings if finding.rule in wanted]
 
 
-def _apply_settings(findings: Iterable[Finding], options: ValidateOptions) -> list[Finding]:
-    overrides = dict(options.severity_overrides)
+def apply_settings(findings: Iterable[Finding], disable: frozenset[str],
+                   severity_overrides: tuple[tuple[str, Severity], ...]) -> list[Finding]:
+    """Drop the findings of disabled rules and give overridden rules their configured severity."""
+    overrides = dict(severity_overrides)
     out: list[Finding] = []
     for finding in findings:
-        if finding.rule in options.disable:
+        if finding.rule in disable:
             continue
         severity = overrides.get(finding.rule)
         out.append(finding.with_severity(severity) if severity is not None else finding)
@@ -386,7 +388,7 @@ def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateO
     from sts_cli.suppress import apply_suppressions
 
     findings = apply_suppressions(findings, collected.statefulsets, collected.services, options.namespace)
-    findings = _apply_settings(findings, options)
+    findings = apply_settings(findings, options.disable, options.severity_overrides)
 
     summary = Summary(files=len(loaded), unreadable=sum(1 for s in loaded if s.unreadable))
     summary.documents = sum(s.documents for s in loaded)

@@ -14,7 +14,7 @@ from sts_cli.diff.compare import Change, forbidden_message, format_path, metadat
 from sts_cli.diff.emit import Emitter
 from sts_cli.diff.explain import MAX_LISTED_PODS
 from sts_cli.documents import LoadedSource, ManifestObject
-from sts_cli.engine import CheckedObject, Summary, ValidationResult
+from sts_cli.engine import CheckedObject, Summary, ValidationResult, apply_settings
 from sts_cli.findings import Finding, Severity
 from sts_cli.kinds import Kind, classify
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
@@ -285,17 +285,6 @@ def compare(old: Side, new: Side, options: DiffOptions) -> DiffResult:
     return DiffResult(diffs, _result(old, new, diffs, options), old, new)
 
 
-def _apply_settings(findings: list[Finding], options: DiffOptions) -> list[Finding]:
-    overrides = dict(options.severity_overrides)
-    out: list[Finding] = []
-    for finding in findings:
-        if finding.rule in options.disable:
-            continue
-        severity = overrides.get(finding.rule)
-        out.append(finding.with_severity(severity) if severity is not None else finding)
-    return out
-
-
 def _result(old: Side, new: Side, diffs: list[ObjectDiff], options: DiffOptions) -> ValidationResult:
     from sts_cli.suppress import apply_suppressions
 
@@ -308,7 +297,7 @@ def _result(old: Side, new: Side, diffs: list[ObjectDiff], options: DiffOptions)
                 if k[0] == Kind.STATEFULSET.value]
     new_svcs = [service_view(o, options.namespace) for k, o in new.objects.items() if k[0] == Kind.SERVICE.value]
     findings = apply_suppressions(findings, new_sets, new_svcs, options.namespace)
-    findings = _apply_settings(findings, options)
+    findings = apply_settings(findings, options.disable, options.severity_overrides)
     order = {s.origin: i for i, s in enumerate([*new.loaded, *old.loaded])}
     findings.sort(key=lambda f: (order.get(f.location.file, len(order)), *f.sort_key()))
     kept = set(map(id, findings))
