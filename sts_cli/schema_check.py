@@ -137,6 +137,10 @@ def _error_findings(obj: ManifestObject, error: Any, namespace: str, version: st
                        else f"remove it; {where} accepts: {', '.join(sorted(known))[:200]}",
                        at_value=False)
         return
+    if validator == "required" and path and path[0] == "status":
+        # The API server resets status on create and update and never requires its fields, so
+        # `status: {}` (as `kubectl get -o yaml` and `--dry-run` print) is fine; types still count.
+        return
     if validator == "required" and isinstance(instance, dict):
         for key in error.validator_value:
             if key not in instance:

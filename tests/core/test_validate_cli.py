@@ -154,3 +154,12 @@ def test_version_flag(run_cli: Any) -> None:
     result = run_cli("--version")
     assert result.code == 0
     assert result.out.strip() == f"sts {__version__}"
+
+
+def test_status_fields_are_not_required_but_still_typed(run_cli: Any) -> None:
+    text = (EXAMPLES / "web.yaml").read_text()
+    empty_status = run_cli("validate", "-q", "-", stdin=text + "status: {}\n")
+    assert empty_status.code == 0, empty_status.out
+    wrong_type = run_cli("validate", "-q", "-", stdin=text + "status:\n  replicas: x\n")
+    assert wrong_type.code == 1
+    assert ("<stdin>", 53, 13, "error", "schema-type") in finding_lines(wrong_type.out)
