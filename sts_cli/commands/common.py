@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from sts_cli.config import Config
+    from sts_cli.findings import Severity
     from sts_cli.yamlparse import Limits
 
 
@@ -27,6 +28,21 @@ def resolve_version(option: str | None, config: Config) -> str:
     try:
         return normalize_version(option or config.kubernetes_version)
     except UnsupportedVersion as exc:
+        raise usage_error(str(exc)) from None
+
+
+def check_color(choice: str) -> None:
+    if choice not in ("auto", "always", "never"):
+        raise usage_error(f"--color must be auto, always or never, not {choice!r}")
+
+
+def fail_threshold(option: str | None, config: Config) -> Severity:
+    """`--fail-on`, else the settings file's `fail-on`, else error."""
+    from sts_cli.findings import Severity
+
+    try:
+        return Severity.parse(option) if option else (config.fail_on or Severity.ERROR)
+    except ValueError as exc:
         raise usage_error(str(exc)) from None
 
 

@@ -19,7 +19,9 @@ from sts_cli.commands.common import (
     NAMESPACE,
     NO_CONFIG,
     LimitOptions,
+    check_color,
     check_outputs,
+    fail_threshold,
     load_settings,
     resolve_version,
     usage_error,
@@ -78,19 +80,14 @@ def diff_command(
     from sts_cli.diff.gitsource import GitError, sources_at
     from sts_cli.documents import load_source
     from sts_cli.engine import ValidateOptions, load_inputs
-    from sts_cli.findings import Severity
     from sts_cli.report import FORMATS, ReportContext
     from sts_cli.rules.base import REGISTRY, all_rules
     from sts_cli.sources import STDIN, UsageError
 
     settings = load_settings(config, no_config)
     version = resolve_version(kubernetes_version, settings)
-    if color not in ("auto", "always", "never"):
-        raise usage_error(f"--color must be auto, always or never, not {color!r}")
-    try:
-        threshold = Severity.parse(fail_on) if fail_on else (settings.fail_on or Severity.ERROR)
-    except ValueError as exc:
-        raise usage_error(str(exc)) from None
+    check_color(color)
+    threshold = fail_threshold(fail_on, settings)
     chosen = list(formats) or ["text"]
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
         chosen.append("github")

@@ -20,7 +20,9 @@ from sts_cli.commands.common import (
     NO_CACHE,
     NO_CONFIG,
     LimitOptions,
+    check_color,
     check_outputs,
+    fail_threshold,
     load_settings,
     resolve_version,
     run_settings,
@@ -74,19 +76,14 @@ def validate_command(
     Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 the tool could not do its job.
     """
     from sts_cli.engine import ValidateOptions, validate
-    from sts_cli.findings import Severity
     from sts_cli.report import FORMATS, ReportContext, renderer
     from sts_cli.rules.base import REGISTRY, all_rules
     from sts_cli.sources import UsageError
 
     settings = load_settings(config, no_config)
     version = resolve_version(kubernetes_version, settings)
-    if color not in ("auto", "always", "never"):
-        raise usage_error(f"--color must be auto, always or never, not {color!r}")
-    try:
-        threshold = Severity.parse(fail_on) if fail_on else (settings.fail_on or Severity.ERROR)
-    except ValueError as exc:
-        raise usage_error(str(exc)) from None
+    check_color(color)
+    threshold = fail_threshold(fail_on, settings)
     pairs = _pair_outputs(formats, outputs, FORMATS)
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
         pairs.append(("github", None))
