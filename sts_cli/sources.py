@@ -34,8 +34,6 @@ class Source:
     display: str
     data: bytes | None
     error: str | None = None
-    # File system identity, used to refuse `--output` onto an input.
-    real_path: str | None = None
     # The rule of the finding for `error`: the file could not be read, or it is over a limit.
     error_rule: str = "file-unreadable"
 
@@ -52,7 +50,7 @@ class SourceSkip:
     reason: str
 
 
-def _skip_reason(path: Path, entry: os.DirEntry[str]) -> str:
+def _skip_reason(path: str, entry: os.DirEntry[str]) -> str:
     """Why a `*.yaml` entry that is not a regular file (nor a folder) is skipped."""
     try:
         os.stat(path)
@@ -69,39 +67,40 @@ def _skip_reason(path: Path, entry: os.DirEntry[str]) -> str:
 class _Folder:
     """A sub-folder still to open (internal to `_walk`)."""
 
-    path: Path
+    path: str
 
 
-def _walk(root: Path) -> Iterator[Path | SourceSkip]:
+def _walk(root: str) -> Iterator[str | SourceSkip]:
     """Depth-first, sorted, skipping hidden entries; symlink loops are cut by (device, inode).
 
     A folder that cannot be listed is yielded as a path, so that reading it reports the error
-    as a finding (an unreadable input is never skipped silently).
+    as a finding (an unreadable input is never skipped silently). Paths stay strings: Path
+    objects for every entry cost milliseconds per thousand files, which a cached run notices.
     """
     seen_dirs: set[tuple[int, int]] = set()
     # Each stack entry: the sorted entries of one folder still to visit, reversed (pop = next).
-    pending: list[list[Path | SourceSkip | _Folder]] = []
+    pending: list[list[str | SourceSkip | _Folder]] = []
 
-    def open_folder(folder: Path) -> Path | SourceSkip | None:
+    def open_folder(folder: str) -> str | SourceSkip | None:
         """Push the folder's entries; return what to yield instead when it cannot be listed."""
         try:
-            st = folder.stat()
+            st = os.stat(folder)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return SourceSkip(str(folder), "symlink loop")
+                return SourceSkip(folder, "symlink loop")
             return folder
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            return SourceSkip(str(folder), "symlink loop, folder already visited")
+            return SourceSkip(folder, "symlink loop, folder already visited")
         seen_dirs.add(key)
         try:
             with os.scandir(folder) as scan:
                 entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError:
             return folder
-        items: list[Path | SourceSkip | _Folder] = []
+        items: list[str | SourceSkip | _Folder] = []
         for entry in entries:
-            path = Path(entry.path)
+            path = entry.path
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
                 is_file = not is_dir and entry.is_file(follow_symlinks=True)
@@ -109,8 +108,8 @@ def _walk(root: Path) -> Iterator[Path | SourceSkip]:
                 is_dir = is_file = False
             if is_dir:
                 items.append(_Folder(path))
-            elif path.suffix.lower() in MANIFEST_SUFFIXES:
-                items.append(path if is_file else SourceSkip(str(path), _skip_reason(path, entry)))
+            elif os.path.splitext(entry.name)[1].lower() in MANIFEST_SUFFIXES:
+                items.append(path if is_file else SourceSkip(path, _skip_reason(path, entry)))
         items.reverse()
         pending.append(items)
         return None
@@ -146,16 +145,15 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | SourceSkip]:
         if given == STDIN:
             yield STDIN
             continue
-        path = Path(given)
-        if path.is_dir():
-            for item in _walk(path):
+        if os.path.isdir(given):
+            # Shown as Path spells the folder (`./a/` is `a`), then joined by scandir.
+            for item in _walk(str(Path(given))):
                 if isinstance(item, SourceSkip):
                     yield item
                     continue
-                text = str(item)
-                if text not in seen_files:
-                    seen_files.add(text)
-                    yield text
+                if item not in seen_files:
+                    seen_files.add(item)
+                    yield item
         elif given not in seen_files:
             seen_files.add(given)
             yield given
@@ -240,7 +238,7 @@ def read_source(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source
             if total > max_bytes:
                 return _too_large(display, max_bytes)
             chunks.append(chunk)
-        return Source(display, b"".join(chunks), real_path=os.path.realpath(display))
+        return Source(display, b"".join(chunks))
     except OSError as exc:
         return Source(display, None, f"cannot read: {exc.strerror or exc}")
     finally:
