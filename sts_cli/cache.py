@@ -30,7 +30,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -71,19 +70,23 @@ def key(*parts: object) -> str:
 @functools.cache
 def fingerprint() -> str:
     """Changes whenever the code, the schemas or the YAML library that produce results change."""
-    import yaml
+    # PyYAML is named by its installed files, not imported: a run answered from the cache never
+    # loads it (8 ms). An upgrade, or a build with or without libyaml, changes these files.
+    from importlib.util import find_spec
 
-    parts: list[object] = [__version__, sys.version_info[:2], getattr(yaml, "__version__", ""),
-                           getattr(yaml, "__with_libyaml__", False)]
+    parts: list[object] = [__version__, sys.version_info[:2]]
     roots = [_PACKAGE_DIR]
     schemas = _PACKAGE_DIR.parent / "schemas"
     if schemas.is_dir():
         roots.append(schemas)
+    yaml_spec = find_spec("yaml")
+    if yaml_spec is not None and yaml_spec.origin:
+        roots.append(Path(yaml_spec.origin).parent)
     for root in roots:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
             for name in sorted(files):
-                if name.endswith((".py", ".json")):
+                if name.endswith((".py", ".json", ".so", ".pyd")):
                     try:
                         st = os.stat(os.path.join(folder, name))
                     except OSError:
@@ -91,6 +94,12 @@ def fingerprint() -> str:
                     parts.append((os.path.relpath(os.path.join(folder, name), root), st.st_size,
                                   st.st_mtime_ns))
     return key(*parts)
+
+
+def _temporary_file(folder: Path) -> tuple[int, str]:
+    import tempfile  # imported when first written (a cached run writes nothing)
+
+    return tempfile.mkstemp(dir=folder, prefix=".tmp-")
 
 
 class Cache:
@@ -135,7 +144,7 @@ class Cache:
         path = self._path(kind, name)
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            fd, temp = _temporary_file(path.parent)
         except OSError:
             return
         try:
@@ -159,7 +168,7 @@ class Cache:
         path = self._path(kind, name)
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            fd, temp = _temporary_file(path.parent)
         except OSError:
             return None
         return PackWriter(os.fdopen(fd, "wb"), temp, path)

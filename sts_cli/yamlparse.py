@@ -26,8 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from yaml import events as ev
+# PyYAML (about 8 ms to import) is loaded by the first parse: a run answered from the cache
+# never needs it. `ev` is `yaml.events` from then on.
+ev: Any = None
 
 # Positions are 0-based (line, column) pairs internally, as libyaml reports them.
 Pos = tuple[int, int]
@@ -634,9 +635,13 @@ def parse_stream(text: str, limits: Limits | None = None) -> tuple[list[RawDocum
 
 
 def _parse(text: str, limits: Limits | None) -> tuple[list[RawDocument], list[ParseIssue]]:
+    global ev
+    import yaml
+
+    ev = yaml.events
     builder = _Builder(limits or Limits())
     try:
-        builder.run(yaml.parse(text, Loader=yaml.CBaseLoader if _HAS_C else yaml.BaseLoader))
+        builder.run(yaml.parse(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)))
     except yaml.reader.ReaderError as exc:
         pos = _index_to_pos(text, exc.position)
         what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "character"
@@ -661,5 +666,3 @@ def _parse(text: str, limits: Limits | None) -> tuple[list[RawDocument], list[Pa
                       "split the stream into several files, or raise the limit", fatal=True)
     return builder.documents, builder.issues
 
-
-_HAS_C = hasattr(yaml, "CBaseLoader")
