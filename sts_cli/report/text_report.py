@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sts_cli.findings import Finding, Severity
 from sts_cli.report import ReportContext
+from sts_cli.report.styled import StyledLines
 
 if TYPE_CHECKING:
     from sts_cli.engine import Summary, ValidationResult
@@ -42,44 +42,33 @@ def summary_line(summary: Summary) -> str:
 
 
 def render(result: ValidationResult, context: ReportContext) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=context.color, no_color=not context.color,
-                      color_system="standard" if context.color else None, width=100_000,
-                      highlight=False, soft_wrap=True, emoji=False, markup=False)
+    color = context.color
+    dim = "dim" if color else ""
+    out = StyledLines()
     first = True
     for _file, group in groupby(result.findings, key=lambda f: f.location.file):
         if not first and not context.quiet:
-            console.print()
+            out.blank()
         first = False
         for finding in group:
             loc = finding.location
-            line = Text()
-            line.append(f"{loc.file}:{loc.line}:{loc.column}:", style="bold")
-            line.append(" ")
-            line.append(finding.severity.label, style=_STYLES[finding.severity])
-            line.append(f" {finding.rule}", style="dim" if context.color else "")
-            line.append(f" {finding.message}")
             where = ", ".join(part for part in (finding.object, finding.path) if part)
-            if where:
-                line.append(f" ({where})", style="dim" if context.color else "")
-            console.print(line)
+            out.add((f"{loc.file}:{loc.line}:{loc.column}:", "bold"), (" ", ""),
+                    (finding.severity.label, _STYLES[finding.severity]), (f" {finding.rule}", dim),
+                    (f" {finding.message}", ""), (f" ({where})" if where else "", dim))
             if context.quiet:
                 continue
             if finding.template is not None:
                 tpl = finding.template
-                console.print(Text(f"    from template {tpl.file}:{tpl.line}:{tpl.column}", style="dim"))
+                out.add((f"    from template {tpl.file}:{tpl.line}:{tpl.column}", "dim"))
             for related in finding.related:
                 rel = related.location
-                console.print(Text(f"    {rel.file}:{rel.line}:{rel.column}: {related.message}",
-                                   style="dim"))
+                out.add((f"    {rel.file}:{rel.line}:{rel.column}: {related.message}", "dim"))
             if finding.hint:
-                console.print(Text(f"    hint: {finding.hint}", style="green" if context.color else ""))
+                out.add((f"    hint: {finding.hint}", "green" if color else ""))
     if context.show_summary and not context.quiet:
         if result.findings:
-            console.print()
+            out.blank()
         failed = result.failed(context.fail_on)
-        console.print(Text(summary_line(result.summary), style="bold red" if failed else "bold green"))
-    return buffer.getvalue()
+        out.add((summary_line(result.summary), "bold red" if failed else "bold green"))
+    return out.render(color)
