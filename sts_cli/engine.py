@@ -236,8 +236,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _validate(inputs: list[str], options: ValidateOptions,
               progress: Callable[[int, int], None] | None) -> ValidationResult:
-    from sts_cli.parallel import run_files
-
     items = list(expand_inputs(inputs))
     skipped = [item for item in items if isinstance(item, SourceSkip)]
     paths = [item for item in items if isinstance(item, str)]
@@ -249,6 +247,8 @@ def _validate(inputs: list[str], options: ValidateOptions,
         cache = Cache.open(Path(options.cache_dir))
         if cache is not None:
             return _validate_cached(cache, inputs, paths, skipped, options, progress)
+    from sts_cli.parallel import run_files
+
     return _finish(_collect(run_files(paths, options, progress), options), skipped, options)
 
 
@@ -256,8 +256,6 @@ def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped:
                      options: ValidateOptions,
                      progress: Callable[[int, int], None] | None) -> ValidationResult:
     """The whole result from the cache when no input changed; else the changed files checked again."""
-    from sts_cli.parallel import run_files
-
     digests = _digests(paths, options)
     run_name = None
     if len(digests) == len(paths):
@@ -267,6 +265,8 @@ def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped:
             if progress is not None:
                 progress(len(paths), len(paths))
             return hit
+    from sts_cli.parallel import run_files
+
     set_name = _set_key(inputs, options)
     known = cache.pack("sets", set_name)
     store = cache.pack_writer("sets", set_name)

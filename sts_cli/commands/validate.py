@@ -77,7 +77,6 @@ def validate_command(
     """
     from sts_cli.engine import ValidateOptions, validate
     from sts_cli.report import FORMATS, ReportContext, renderer
-    from sts_cli.rules.base import REGISTRY, all_rules
     from sts_cli.sources import UsageError
 
     settings = load_settings(config, no_config)
@@ -87,16 +86,20 @@ def validate_command(
     pairs = _pair_outputs(formats, outputs, FORMATS)
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
         pairs.append(("github", None))
-    all_rules()
     from sts_cli.config import parse_severity_options
 
     try:
         severity_options = {**settings.severity, **parse_severity_options(severities)}
     except ValueError as exc:
         raise usage_error(str(exc)) from None
-    for rule_id in [*disable, *enable, *settings.disable, *settings.enable, *severity_options]:
-        if rule_id not in REGISTRY:
-            raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
+    named = [*disable, *enable, *settings.disable, *settings.enable, *severity_options]
+    if named:  # the rule modules load only to check the names given (a cached run needs none)
+        from sts_cli.rules.base import REGISTRY, all_rules
+
+        all_rules()
+        for rule_id in named:
+            if rule_id not in REGISTRY:
+                raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
     for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
         if limit < 1:
             raise usage_error("limits must be positive numbers")
