@@ -30,13 +30,6 @@ POOL_MIN_BYTES = 384 * 1024
 CHUNK_BYTES = 512 * 1024
 
 
-def available_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - platforms without affinity
-        return max(1, os.cpu_count() or 1)
-
-
 @dataclass(slots=True)
 class _Task:
     display: str

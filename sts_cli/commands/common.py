@@ -112,7 +112,7 @@ def run_settings(jobs: int, no_cache: bool) -> tuple[int, str | None]:
     if jobs < 0:
         raise usage_error("--jobs must be 0 (the available cores) or more")
     from sts_cli.cache import default_dir, disabled_by_environment
-    from sts_cli.parallel import available_cores
+    from sts_cli.cores import available_cores
 
     cache = None if no_cache or disabled_by_environment() else str(default_dir())
     return (jobs or available_cores()), cache
