@@ -145,3 +145,33 @@ def write_output(target: Path, text: str) -> None:
             handle.write(text)
     except OSError as exc:
         raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def pair_outputs(formats: list[str], outputs: list[str], known: tuple[str, ...]) -> list[tuple[str, Path | None]]:
+    """(format, file or None for stdout) for each --format; `FORMAT=FILE` or --output by position."""
+    if len(outputs) > max(len(formats), 1):
+        raise usage_error("more --output than --format options: pair each --output with a --format")
+    pairs: list[tuple[str, Path | None]] = []
+    for index, given in enumerate(formats or ["text"]):
+        fmt, sep, file = given.partition("=")
+        fmt = fmt.strip().lower()
+        if fmt not in known:
+            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(known)}")
+        if sep and not file:
+            raise usage_error(f"--format {given}: no file after '='")
+        if sep and index < len(outputs):
+            raise usage_error(f"--format {given} names its file; it takes no --output as well")
+        target = file if sep else (outputs[index] if index < len(outputs) else "-")
+        pairs.append((fmt, None if target == "-" else Path(target)))
+    to_stdout = [fmt for fmt, target in pairs if target is None and fmt not in ("text", "github")]
+    if len(to_stdout) > 1:
+        raise usage_error(f"{' and '.join(to_stdout)} cannot share stdout; give all but one of them a file "
+                          "(--format FORMAT=FILE or --output FILE)")
+    seen: set[str] = set()
+    for _fmt, path in pairs:
+        if path is not None:
+            real = os.path.realpath(path)
+            if real in seen:
+                raise usage_error(f"--output {path} is given twice")
+            seen.add(real)
+    return pairs

@@ -23,6 +23,7 @@ from sts_cli.commands.common import (
     check_outputs,
     fail_threshold,
     load_settings,
+    pair_outputs,
     resolve_version,
     usage_error,
     use_color,
@@ -58,13 +59,18 @@ def diff_command(
                                             "revision."),
     kubernetes_version: str | None = KUBERNETES_VERSION,
     namespace: str | None = NAMESPACE,
-    formats: list[str] = typer.Option([], "--format", "-f",
-                                      help="text, json, sarif, junit or github; repeat for several."),
-    outputs: list[str] = typer.Option([], "--output", "-o",
-                                      help="File for the --format at the same position (default: stdout)."),
+    formats: list[str] = typer.Option([], "--format", "-f", metavar="FORMAT[=FILE]",
+                                      help="text, json, sarif, junit or github; repeat for several. "
+                                      "FORMAT=FILE writes that format to FILE."),
+    outputs: list[str] = typer.Option([], "--output", "-o", metavar="FILE",
+                                      help="File for the --format at the same position; - for stdout "
+                                      "(default: stdout)."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run: "
                                        "error (default), warning or info."),
     disable: list[str] = typer.Option([], "--disable", help="Rule id to turn off; repeatable."),
+    severities: list[str] = typer.Option([], "--severity", metavar="RULE=LEVEL",
+                                         help="Report a rule at another severity (error, warning, info); "
+                                         "repeatable."),
     config: Path | None = CONFIG,
     no_config: bool = NO_CONFIG,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the finding lines: no explanation, no summary."),
@@ -88,16 +94,17 @@ def diff_command(
     version = resolve_version(kubernetes_version, settings)
     check_color(color)
     threshold = fail_threshold(fail_on, settings)
-    chosen = list(formats) or ["text"]
+    pairs = pair_outputs(formats, outputs, FORMATS)
     if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
-        chosen.append("github")
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    if len(outputs) > len(chosen):
-        raise usage_error("more --output than --format options: pair each --output with a --format")
+        pairs.append(("github", None))
+    from sts_cli.config import parse_severity_options
+
+    try:
+        severity_options = {**settings.severity, **parse_severity_options(severities)}
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
     all_rules()
-    for rule_id in [*disable, *settings.disable, *settings.severity]:
+    for rule_id in [*disable, *settings.disable, *severity_options]:
         if rule_id not in REGISTRY:
             raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
     for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
@@ -107,8 +114,7 @@ def diff_command(
     ns = namespace or settings.namespace or "default"
     read_options = ValidateOptions(kubernetes_version=version, namespace=ns, limits=limits,
                                    max_file_bytes=max_file_size)
-    targets = [Path(o) for o in outputs]
-    check_outputs(targets, paths)
+    check_outputs([target for _fmt, target in pairs if target is not None], paths)
     try:
         if against is None:
             if len(paths) != 2:
@@ -138,7 +144,7 @@ def diff_command(
     options = DiffOptions(kubernetes_version=version, namespace=ns,
                           cluster_domain=settings.cluster_domain or "cluster.local",
                           disable=frozenset([*disable, *settings.disable]),
-                          severity_overrides=tuple(settings.severity.items()))
+                          severity_overrides=tuple(severity_options.items()))
     diff = compare(old, new, options)
     result = diff.result
 
@@ -147,11 +153,10 @@ def diff_command(
     code = 1 if result.failed(threshold) else 0
     if result.summary.unreadable:
         code = 2
-    for index, fmt in enumerate(chosen):
-        target = targets[index] if index < len(targets) else None
+    for fmt, target in pairs:
+        colored = use_color(color) if target is None and fmt == "text" else False
         context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
-                                color=use_color(color) if target is None and fmt == "text" else False,
-                                quiet=quiet, show_summary=True, working_directory=os.getcwd())
+                                color=colored, quiet=quiet, show_summary=True, working_directory=os.getcwd())
         if fmt == "text":
             from sts_cli.diff.text import render as render_text
 
@@ -159,10 +164,11 @@ def diff_command(
         else:
             text = _render(fmt, result, context)
         if target is None:
-            typer.echo(text, nl=False)
+            # Click strips ANSI codes from output that is not a terminal unless told otherwise.
+            typer.echo(text, nl=False, color=colored or None)
         else:
             write_output(target, text)
-    if summary and chosen != ["text"]:
+    if summary and (quiet or ("text", None) not in pairs):
         from sts_cli.diff.text import summary_line
 
         typer.echo(summary_line(diff), err=True)

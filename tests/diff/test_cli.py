@@ -60,6 +60,33 @@ def test_disable_and_quiet(run_cli: Any, tmp_path: Path) -> None:
     assert quiet.out.count("\n") == 1 and quiet.out.startswith(new)
 
 
+def test_severity_override_changes_the_exit_code(run_cli: Any, tmp_path: Path) -> None:
+    old, new = write(tmp_path / "a.yaml", BASE), write(tmp_path / "b.yaml", RESIZED)
+    lowered = run_cli("diff", "--severity", "update-forbidden-field=warning", old, new)
+    assert lowered.code == 0
+    assert "warning update-forbidden-field" in lowered.out
+    assert run_cli("diff", "--severity", "update-forbidden-field=warning", "--fail-on", "warning", old, new).code == 1
+    bad_level = run_cli("diff", "--severity", "update-forbidden-field=fatal", old, new)
+    assert bad_level.code == 2 and "fatal" in bad_level.err
+    unknown = run_cli("diff", "--severity", "no-such-rule=info", old, new)
+    assert unknown.code == 2 and "unknown rule 'no-such-rule'" in unknown.err
+
+
+def test_format_names_its_file(run_cli: Any, tmp_path: Path) -> None:
+    old, new = write(tmp_path / "a.yaml", BASE), write(tmp_path / "b.yaml", RESIZED)
+    report = tmp_path / "diff.sarif"
+    both = run_cli("diff", "-f", "text", "-f", f"sarif={report}", old, new)
+    assert both.code == 1
+    assert "error update-forbidden-field" in both.out  # the text on stdout
+    sarif = json.loads(report.read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["update-forbidden-field"]
+    shared = run_cli("diff", "-f", "json", "-f", "sarif", old, new)
+    assert shared.code == 2 and "cannot share stdout" in shared.err
+    onto_input = run_cli("diff", "-f", f"json={new}", old, new)
+    assert onto_input.code == 2
+    assert "update-forbidden-field" not in Path(new).read_text()  # inputs are never written
+
+
 def test_folders_and_stdin(run_cli: Any, tmp_path: Path) -> None:
     write(tmp_path / "old" / "svc.yaml", [service()])
     write(tmp_path / "old" / "sts.yaml", [BASE[1]])
