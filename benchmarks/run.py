@@ -1,6 +1,6 @@
 """Side-by-side benchmark: `sts validate` against kubeconform and kubernetes-validate.
 
-    python benchmarks/run.py [--sizes 2000 20000] [--runs 5] [--work /tmp/sts-bench]
+    python benchmarks/run.py [--sizes 2000 20000] [--runs 5] [--work /tmp/sts-bench] [--layouts]
 
 Generates the corpora (benchmarks/corpus.py, deterministic), then runs every tool found on
 PATH in turn, alternating (A B C A B C ...) so that a slow moment of the machine hits all
@@ -42,6 +42,7 @@ class Case:
     documents: int
     env: dict[str, str] = field(default_factory=dict)
     fresh_cache: bool = False
+    stdin: Path | None = None
     times: list[float] = field(default_factory=list)
     peaks: list[int] = field(default_factory=list)  # KiB
     codes: list[int] = field(default_factory=list)
@@ -53,10 +54,13 @@ def measure(case: Case) -> None:
     if case.fresh_cache:
         temp = tempfile.mkdtemp(prefix="sts-bench-cache-")
         env["STS_CACHE_DIR"] = temp
+    source = open(case.stdin, "rb") if case.stdin else None  # noqa: SIM115 - closed below
     started = time.perf_counter()
     process = subprocess.Popen(case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               stdin=subprocess.DEVNULL, env=env)
+                               stdin=source or subprocess.DEVNULL, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
+    if source:
+        source.close()
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     case.times.append(elapsed)
@@ -111,6 +115,48 @@ def build_cases(corpus: Path, documents: int, args: argparse.Namespace, warm_dir
     return cases
 
 
+def split_documents(corpus: Path) -> list[str]:
+    """Every document of the corpus, in order (YAML streams cut at `---` lines, JSON files whole)."""
+    documents: list[str] = []
+    for name in files_of(corpus):
+        text = Path(name).read_text()
+        if name.endswith(".json"):
+            documents.append(text)
+            continue
+        current: list[str] = []
+        for line in text.splitlines(keepends=True):
+            if line.rstrip() == "---":
+                documents.append("".join(current))
+                current = []
+            else:
+                current.append(line)
+        documents.append("".join(current))
+    return [d for d in documents if d.strip() and not all(
+        not line.strip() or line.lstrip().startswith("#") for line in d.splitlines())]
+
+
+def layout_cases(corpus: Path, documents: int, args: argparse.Namespace) -> list[Case]:
+    """The same documents laid out differently: one file each, and one stream (a file and stdin)."""
+    single = corpus.with_name(corpus.name + "-single")
+    bundle = corpus.with_name(corpus.name + "-bundle.yaml")
+    if not single.exists() or not bundle.exists():
+        parts = split_documents(corpus)
+        if len(parts) != documents:
+            raise SystemExit(f"{corpus}: found {len(parts)} documents, expected {documents}")
+        single.mkdir(parents=True, exist_ok=True)
+        for index, text in enumerate(parts):
+            (single / f"{index:06d}.yaml").write_text(text)
+        bundle.write_text("".join("---\n" + text.rstrip("\n") + "\n" for text in parts))
+    version = args.kubernetes_version
+    return [
+        Case("sts, one document per file", ["sts", "validate", "-k", version, str(single)], documents,
+             fresh_cache=True),
+        Case("sts, one bundle file", ["sts", "validate", "-k", version, str(bundle)], documents, fresh_cache=True),
+        Case("sts, the bundle on stdin", ["sts", "validate", "-k", version, "-"], documents, fresh_cache=True,
+             stdin=bundle),
+    ]
+
+
 def small_cases(one_file: Path, args: argparse.Namespace) -> list[Case]:
     cases = [
         Case("sts one file", ["sts", "validate", "-k", args.kubernetes_version, "--no-cache", str(one_file)], 2),
@@ -159,6 +205,8 @@ def main() -> None:
     parser.add_argument("--slow-peer-limit", type=int, default=2000,
                         help="largest corpus given to kubernetes-validate (about 25 documents/s)")
     parser.add_argument("--json", type=Path, help="write all measurements here")
+    parser.add_argument("--layouts", action="store_true",
+                        help="also run sts over the same documents one per file, as one bundle and on stdin")
     args = parser.parse_args()
 
     report: dict[str, Any] = {"machine": machine(), "sizes": {}, "small": []}
@@ -175,6 +223,8 @@ def main() -> None:
             print(f"generated {corpus}: {counts}")
         warm_dir = tempfile.mkdtemp(prefix="sts-bench-warm-")
         cases = build_cases(corpus, size, args, warm_dir)
+        if args.layouts:
+            cases += layout_cases(corpus, size, args)
         load_before = _load()
         run_alternating(cases, args.runs)
         print(f"load average (1 min) before/after the {size}-document runs: {load_before} / {_load()}")
