@@ -10,7 +10,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sts_cli.findings import Finding, Location, Severity, format_path
 from sts_cli.sources import DecodeError, Source, decode
@@ -39,6 +39,17 @@ class ManifestObject:
     positions: PositionIndex
     item: int | None = None  # index inside a `kind: List`
     helm: HelmSource | None = None
+    # True for the slim copies kept once an object is checked (`filecheck.CompactObject`).
+    compact: ClassVar[bool] = False
+
+    def peek(self) -> dict[str, Any]:
+        """`data`, to be read once: a compact copy decodes it without keeping the result."""
+        return self.data
+
+    @property
+    def suppressible(self) -> bool:
+        """False when the object has no annotations a suppression could be written in."""
+        return True
 
     @property
     def kind(self) -> str:
@@ -70,6 +81,8 @@ class ManifestObject:
 
     def position(self, path: Sequence[str | int], at_value: bool = False) -> Pos:
         """Where `path` stands; for a missing field, the deepest part of the path that exists."""
+        if not path:
+            return self.start
         node: Any = self.data
         pos = self.start
         for part in path:

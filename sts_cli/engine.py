@@ -111,6 +111,16 @@ class _Collected:
     schema_paths: dict[int, set[str]] = field(default_factory=dict)
     # Findings of the rules of scope "object", already computed per file.
     rule_findings: list[Finding] = field(default_factory=list)
+    # StatefulSets and Services in input order, for `_views`.
+    kept_statefulsets: list[ManifestObject] = field(default_factory=list)
+    kept_services: list[ManifestObject] = field(default_factory=list)
+    # Per file until `_expand`: (index in `loaded`, results) for full objects, or (index, span of
+    # its records in `store`, classification findings by object) for compact ones. Objects of all
+    # files are made once every file is in: a run then keeps no small objects scattered among the
+    # parse trees of later files (which would keep the memory of those trees from being reused).
+    files: list[tuple[int, Any, Any]] = field(default_factory=list)
+    store: bytearray = field(default_factory=bytearray)
+    object_count: int = 0
 
 
 def load_inputs(inputs: list[str], options: ValidateOptions) -> tuple[list[LoadedSource], list[SourceSkip]]:
@@ -134,32 +144,96 @@ def _check_objects(loaded: list[LoadedSource], options: ValidateOptions) -> _Col
 
 
 def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collected:
-    """Merge per-file results, in input order, into what cross-object rules see."""
+    """Merge per-file results, in input order, into what cross-object rules see (see `_expand`)."""
+    import marshal
+
+    from sts_cli.filecheck import CompactObject
     from sts_cli.kinds import Kind
-    from sts_cli.model import service_view, statefulset_view
 
     collected = _Collected()
+    store = collected.store
     for file in files:
-        collected.loaded.append(file.loaded)
+        index = len(collected.loaded)
+        loaded = file.loaded
+        collected.loaded.append(loaded)
         collected.rule_findings.extend(file.rule_findings)
-        for obj, found in zip(file.loaded.objects, file.results, strict=True):
+        objects = loaded.objects
+        if not all(obj.compact and obj.origin == loaded.origin for obj in objects):
+            collected.files.append((index, file.results, None))
+            continue
+        records = []
+        findings: dict[int, list[Finding]] = {}
+        for position, (obj, found) in enumerate(zip(objects, file.results, strict=True)):
+            assert isinstance(obj, CompactObject)
+            at, size = obj.stored_in(store)
+            code = 3 if found.other else 1 if found.kind is Kind.STATEFULSET else 2 if found.kind else 0
+            helm = (obj.helm.template, obj.helm.comment_line) if obj.helm is not None else None
+            records.append((obj.document, obj.start, obj.item, helm, obj.identity(), at, size, code))
+            if found.findings:
+                findings[position] = found.findings
+        encoded = marshal.dumps(records)
+        collected.files.append((index, (len(store), len(encoded)), findings))
+        store += encoded
+        loaded.objects = []
+    return collected
+
+
+def _expand(collected: _Collected) -> None:
+    """The objects, CheckedObjects and schema paths of every file, in input order (once)."""
+    import marshal
+
+    from sts_cli.documents import HelmSource
+    from sts_cli.filecheck import ObjectResult, restore_compact
+    from sts_cli.kinds import Kind
+
+    store = collected.store
+    for index, results, findings in collected.files:
+        loaded = collected.loaded[index]
+        objects: list[ManifestObject]
+        if findings is None:
+            objects = loaded.objects
+            pairs: Iterable[tuple[ManifestObject, ObjectResult]] = zip(objects, results, strict=True)
+        else:
+            at, size = results
+            with memoryview(store) as whole, whole[at:at + size] as view:
+                records = marshal.loads(view)
+            objects, found_list = [], []
+            origin = loaded.origin
+            # One empty list for objects without findings: `_finish` gives each its own list.
+            none: list[Finding] = []
+            for position, (document, start, item, helm, identity, blob_at, blob_size, code) in enumerate(records):
+                objects.append(restore_compact(origin, document, start, item,
+                                               HelmSource(*helm) if helm is not None else None, identity, store,
+                                               blob_at, blob_size))
+                kind = Kind.STATEFULSET if code == 1 else Kind.SERVICE if code == 2 else None
+                found_list.append(ObjectResult(kind, findings.get(position, none), other=code == 3))
+            pairs = zip(objects, found_list, strict=True)
+        collected.object_count += len(objects)
+        for obj, found in pairs:
             if found.other:
                 collected.others.append(obj)
                 continue
             kind = found.kind
             checked = CheckedObject(obj.origin, obj.document, obj.name,
                                     kind.value if kind else obj.kind or "<no kind>",
-                                    obj.location(), obj.key, list(found.findings))
+                                    obj.location(), obj.key, found.findings)
             collected.objects.append(checked)
             if kind is None:
                 continue
             if found.findings:
                 collected.schema_paths[id(obj)] = {f.path for f in found.findings}
-            if kind is Kind.STATEFULSET:
-                collected.statefulsets.append(statefulset_view(obj, options.namespace))
-            else:
-                collected.services.append(service_view(obj, options.namespace))
-    return collected
+            (collected.kept_statefulsets if kind is Kind.STATEFULSET else collected.kept_services).append(obj)
+    collected.files = []
+
+
+def _views(collected: _Collected, namespace: str) -> None:
+    """The views the rules and suppressions read, built once."""
+    from sts_cli.model import service_view, statefulset_view
+
+    if collected.statefulsets or collected.services:
+        return
+    collected.statefulsets = [statefulset_view(obj, namespace) for obj in collected.kept_statefulsets]
+    collected.services = [service_view(obj, namespace) for obj in collected.kept_services]
 
 
 def _turned_on(rule: Rule, options: ValidateOptions) -> bool:
@@ -171,6 +245,7 @@ def _rule_findings(collected: _Collected, options: ValidateOptions,
     """Run the rules of `scopes` over everything collected."""
     from sts_cli.rules.base import RuleContext, all_rules
 
+    _views(collected, options.namespace)
     context = RuleContext(options.kubernetes_version, options.namespace, collected.statefulsets,
                           collected.services, collected.others, collected.schema_paths)
     findings: list[Finding] = []
@@ -381,6 +456,7 @@ def validate_loaded(loaded: list[LoadedSource], skipped: list[SourceSkip],
 def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateOptions,
             per_file: bool = True) -> ValidationResult:
     """`per_file`: the rules of scope "object" ran per file (`collected.rule_findings`)."""
+    _expand(collected)
     loaded = collected.loaded
     findings: list[Finding] = []
     for source in loaded:
@@ -395,13 +471,13 @@ def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateO
 
     from sts_cli.suppress import apply_suppressions
 
+    _views(collected, options.namespace)
     findings = apply_suppressions(findings, collected.statefulsets, collected.services, options.namespace)
     findings = apply_settings(findings, options.disable, options.severity_overrides)
 
     summary = Summary(files=len(loaded), unreadable=sum(1 for s in loaded if s.unreadable))
     summary.documents = sum(s.documents for s in loaded)
-    total_objects = sum(len(s.objects) for s in loaded)
-    if total_objects == 0 and not options.allow_empty and not any(
+    if collected.object_count == 0 and not options.allow_empty and not any(
             f.severity is Severity.ERROR for f in findings):
         where = loaded[0].origin if len(loaded) == 1 else (loaded[0].origin if loaded else "<input>")
         findings.append(Finding("no-objects", Severity.ERROR,

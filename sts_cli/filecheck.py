@@ -7,19 +7,22 @@ parent, over slim copies of every file's objects (see `engine.py`).
 
 A checked object is handed on as a slim copy (`slim`): the fields that cross-object rules,
 suppressions and reports read, with their positions packed into one flat array of integers
-(`PackedPositions`, cheap to pickle and to keep). The parent's memory then grows with the number
-of StatefulSets and Services, not with the size of the input.
+(`PackedPositions`), the whole kept as one `bytes` value (`CompactObject`) that is decoded only
+when a rule or a suppression reads it. The parent's memory then grows by a few hundred bytes per
+StatefulSet and Service, not with the size of the input.
 """
 
 from __future__ import annotations
 
+import marshal
 import sys
+import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sts_cli.documents import LoadedSource, ManifestObject, load_source
+from sts_cli.documents import HelmSource, LoadedSource, ManifestObject, load_source
 from sts_cli.findings import Finding
 from sts_cli.kinds import Kind, classify
 from sts_cli.schema_check import schema_findings
@@ -153,16 +156,24 @@ _SUPPRESSIONS = _Prefixed("ignore-check.sts.io/")
 _METADATA: Shape = {"name": True, "namespace": True, "annotations": _SUPPRESSIONS}
 _PRESENT: Shape = {}
 _IDENTITY: dict[str, Shape] = {"apiVersion": True, "kind": True, "metadata": _METADATA}
+# Suppressions are read on the pod template's annotations of any object (`suppress.py`).
+_TEMPLATE_SUPPRESSIONS: Shape = {"metadata": {"annotations": _SUPPRESSIONS}}
 _SHAPES: dict[Kind | None, Shape] = {
     Kind.STATEFULSET: {**_IDENTITY, "spec": {
         "serviceName": True, "selector": True, "replicas": True, "ordinals": True, "podManagementPolicy": True,
         "template": {
             "metadata": {"labels": True, "annotations": _SUPPRESSIONS},
             # A readiness probe is only looked for, not read: an empty mapping stands for it.
-            "spec": {"containers": _Each({"name": True, "ports": True, "readinessProbe": _PRESENT})},
+            "spec": {"containers": _Each({
+                "name": True, "readinessProbe": _PRESENT,
+                "ports": _Each({"name": True, "containerPort": True, "protocol": True})})},
         },
     }},
-    Kind.SERVICE: {**_IDENTITY, "spec": True},
+    # What `model.service_view` reads.
+    Kind.SERVICE: {**_IDENTITY, "spec": {
+        "type": True, "clusterIP": True, "clusterIPs": True, "selector": True, "publishNotReadyAddresses": True,
+        "ipFamilies": True, "ports": _Each({"name": True, "port": True, "targetPort": True, "protocol": True}),
+        "template": _TEMPLATE_SUPPRESSIONS}},
     # Other kinds: identity for duplicate-object, and what a PodDisruptionBudget needs for pdb-missing.
     None: {**_IDENTITY, "spec": {"selector": True, "minAvailable": True, "maxUnavailable": True}},
 }
@@ -170,14 +181,13 @@ _SHAPES: dict[Kind | None, Shape] = {
 _NAMED_ONLY: Shape = _IDENTITY
 
 
-def slim(obj: ManifestObject, found: ObjectResult) -> ManifestObject:
+def slim(obj: ManifestObject, found: ObjectResult) -> CompactObject:
     """A copy of `obj` with only what later stages read, its positions packed as it is copied."""
     shape = _SHAPES[found.kind] if found.kind is not None or found.other else _NAMED_ONLY
     copier = _Slimmer(obj.positions)
     data = copier.copy(obj.data, shape)
     packed, base = _compact(copier.out)
-    return ManifestObject(obj.origin, obj.document, data, obj.start, PackedPositions(data, packed, base), obj.item,
-                          obj.helm)
+    return CompactObject.of(obj, data, packed, base)
 
 
 _SHORT = 32767
@@ -426,3 +436,160 @@ class PackedPositions(PositionIndex):
         self.maps, self.seqs = _NO_MAPS, _NO_SEQS
         self._data, self._packed, self._base = state
         self._offsets = None
+
+
+# Deflate's preset dictionary for compact copies: what most of them spell out (a third of the size
+# of the marshalled copy is left, instead of two thirds without it).
+_WORDS = marshal.dumps([
+    "apiVersion", "kind", "metadata", "name", "namespace", "annotations", "spec", "selector", "matchLabels",
+    "matchExpressions", "key", "operator", "values", "template", "labels", "containers", "ports",
+    "containerPort", "protocol", "TCP", "UDP", "readinessProbe", "serviceName", "replicas", "ordinals", "start",
+    "podManagementPolicy", "Parallel", "OrderedReady", "apps/v1", "StatefulSet", "Service", "v1", "type",
+    "ClusterIP", "NodePort", "LoadBalancer", "clusterIP", "None", "clusterIPs", "publishNotReadyAddresses",
+    "ipFamilies", "port", "targetPort", "app", "app.kubernetes.io/name", "app.kubernetes.io/instance",
+    "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/version", "helm.sh/chart", "Helm", "ignore-check.sts.io/", "metrics", "http", "https",
+    "minAvailable", "maxUnavailable", "PodDisruptionBudget", "policy/v1"])
+
+# The storage of ManifestObject's `data` and `positions`, which CompactObject fills only once decoded.
+_DATA_SLOT: Any = ManifestObject.__dict__["data"]
+_POSITIONS_SLOT: Any = ManifestObject.__dict__["positions"]
+
+
+def restore_compact(origin: str, document: int, start: Pos, item: int | None, helm: HelmSource | None,
+             identity: tuple[str, str, str, str, bool], blob: bytes | bytearray, at: int = 0,
+             size: int = -1) -> CompactObject:
+    new = object.__new__(CompactObject)
+    new.origin, new.document, new.start, new.item, new.helm = origin, document, start, item, helm
+    kind, api_version, name, namespace, new._suppressible = identity
+    # Interned: one "Service", "v1" or namespace for all objects, whichever process read them.
+    new._kind, new._api_version, new._name, new._namespace = (_intern(kind), _intern(api_version), _intern(name),
+                                                              _intern(namespace))
+    new._blob, new._at, new._size = blob, at, len(blob) if size < 0 else size
+    return new
+
+
+class CompactObject(ManifestObject):
+    """A slim copy kept as bytes: its data and packed positions, marshalled.
+
+    What every object is asked for (kind, apiVersion, name, namespace, where it starts, whether it
+    has suppression annotations) is kept as attributes. `data` and `positions` are decoded on first
+    use and then kept: only for the few objects a finding is located on or a rule reads field by
+    field. `peek` decodes without keeping (views are built from it, see `model.py`). Strings
+    interned when the copy was made are interned again when it is decoded, so decoded copies share
+    them ("name", "TCP", label keys...). The bytes are the object's own, or a span of a buffer that
+    holds those of many objects (`stored_in`).
+    """
+
+    __slots__ = ("_api_version", "_at", "_blob", "_kind", "_name", "_namespace", "_size", "_suppressible")
+    _api_version: str
+    _at: int
+    _blob: bytes | bytearray
+    _kind: str
+    _name: str
+    _namespace: str
+    _size: int
+    _suppressible: bool
+
+    compact = True
+
+    @classmethod
+    def of(cls, obj: ManifestObject, data: dict[str, Any], packed: array[int], base: int) -> CompactObject:
+        meta = data.get("metadata")
+        spec = data.get("spec")
+        template = spec.get("template") if type(spec) is dict else None
+        template_meta = template.get("metadata") if type(template) is dict else None
+        suppressible = (type(meta) is dict and "annotations" in meta) or (
+            type(template_meta) is dict and "annotations" in template_meta)
+        packer = zlib.compressobj(1, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, _WORDS)
+        blob = packer.compress(marshal.dumps((data, packed.typecode, packed.tobytes(), base))) + packer.flush()
+        return restore_compact(obj.origin, obj.document, obj.start, obj.item, obj.helm,
+                        (obj.kind, obj.api_version, obj.name, obj.namespace, suppressible), blob)
+
+    def identity(self) -> tuple[str, str, str, str, bool]:
+        return self._kind, self._api_version, self._name, self._namespace, self._suppressible
+
+    def encoded(self) -> bytes:
+        if self._at == 0 and self._size == len(self._blob) and type(self._blob) is bytes:
+            return self._blob
+        return bytes(self._blob[self._at:self._at + self._size])
+
+    def stored_in(self, buffer: bytearray) -> tuple[int, int]:
+        """Append the encoded copy to `buffer`: (offset, size), for `restore_compact`."""
+        at = len(buffer)
+        if self._at == 0 and self._size == len(self._blob):
+            buffer += self._blob
+        else:
+            buffer += self.encoded()
+        return at, self._size
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (restore_compact, (self.origin, self.document, self.start, self.item, self.helm, self.identity(),
+                           self.encoded()))
+
+    def _decode(self) -> tuple[dict[str, Any], PackedPositions]:
+        with memoryview(self._blob) as whole, whole[self._at:self._at + self._size] as view:
+            unpacker = zlib.decompressobj(-15, _WORDS)
+            data, typecode, raw, base = marshal.loads(unpacker.decompress(view) + unpacker.flush())
+        packed = array(typecode)
+        packed.frombytes(raw)
+        return data, PackedPositions(data, packed, base)
+
+    def _decoded(self) -> dict[str, Any] | None:
+        try:
+            value: dict[str, Any] = _DATA_SLOT.__get__(self, ManifestObject)
+        except AttributeError:
+            return None
+        return value
+
+    @property
+    def data(self) -> dict[str, Any]:
+        value = self._decoded()
+        if value is None:
+            value, positions = self._decode()
+            _DATA_SLOT.__set__(self, value)
+            _POSITIONS_SLOT.__set__(self, positions)
+        return value
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        raise AttributeError("a compact object is read only")
+
+    @property
+    def positions(self) -> PositionIndex:
+        self.data  # noqa: B018 - decodes both
+        positions: PositionIndex = _POSITIONS_SLOT.__get__(self, ManifestObject)
+        return positions
+
+    @positions.setter
+    def positions(self, value: PositionIndex) -> None:
+        raise AttributeError("a compact object is read only")
+
+    def peek(self) -> dict[str, Any]:
+        value = self._decoded()
+        return value if value is not None else self._decode()[0]
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    @property
+    def api_version(self) -> str:
+        return self._api_version
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def suppressible(self) -> bool:
+        return self._suppressible
+
+    @property
+    def size(self) -> int:
+        """Bytes of the encoded copy (for tests and measurements)."""
+        return self._size

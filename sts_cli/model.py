@@ -35,7 +35,17 @@ def _str(value: Any, default: str = "") -> str:
 
 
 def string_map(value: Any) -> dict[str, str]:
-    """Labels, annotations, matchLabels, Service selectors: only string-to-string entries."""
+    """Labels, annotations, matchLabels, Service selectors: only string-to-string entries.
+
+    A mapping that holds nothing else is returned as it is, not copied: views share it with the
+    object (neither is ever changed once read).
+    """
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str or not isinstance(item, str):
+                break
+        else:
+            return value
     return {str(k): v for k, v in _map(value).items() if isinstance(v, str)}
 
 
@@ -161,8 +171,39 @@ class StatefulSetView:
         return [v for v in _list(self.pod_spec.get("volumes")) if isinstance(v, dict)]
 
 
+# Stands for "read the pod spec from the object when asked" in a view of a compact object.
+_FROM_OBJECT: dict[str, Any] = {}
+# Shared by the views of compact objects (thousands of them, read by rules and never changed).
+_NO_ANNOTATIONS: dict[str, str] = {}
+_NO_CLAIMS: list[ClaimTemplate] = []
+_POD_SPEC_SLOT: Any = StatefulSetView.__dict__["pod_spec"]
+
+
+def _pod_spec(data: dict[str, Any]) -> dict[str, Any]:
+    return _map(_map(_map(data.get("spec")).get("template")).get("spec"))
+
+
+class _CompactStatefulSetView(StatefulSetView):
+    """The view of a compact object (`filecheck.CompactObject`), which the rules of scope "set" read.
+
+    It keeps no pod spec of its own: `pod_spec` decodes the object's each time it is read (a few
+    rules read the containers of some StatefulSets once), so that thousands of views stay small.
+    """
+
+    __slots__ = ()
+
+    @property
+    def pod_spec(self) -> dict[str, Any]:
+        value: dict[str, Any] = _POD_SPEC_SLOT.__get__(self, StatefulSetView)
+        return _pod_spec(self.obj.peek()) if value is _FROM_OBJECT else value
+
+    @pod_spec.setter
+    def pod_spec(self, value: dict[str, Any]) -> None:
+        _POD_SPEC_SLOT.__set__(self, value)
+
+
 def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSetView:
-    data = obj.data
+    data = obj.peek()
     spec = _map(data.get("spec"))
     template = _map(spec.get("template"))
     template_meta = _map(template.get("metadata"))
@@ -190,7 +231,7 @@ def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSet
                 claim_spec.get("storageClassName"), str) else None,
             volume_mode=_str(claim_spec.get("volumeMode"), "Filesystem") or "Filesystem",
             spec=claim_spec))
-    return StatefulSetView(
+    return (_CompactStatefulSetView if obj.compact else StatefulSetView)(
         obj=obj,
         name=obj.name,
         namespace=obj.namespace or default_namespace,
@@ -200,8 +241,9 @@ def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSet
         selector=parse_selector(spec.get("selector")),
         selector_present=isinstance(spec.get("selector"), dict),
         template_labels=string_map(template_meta.get("labels")),
-        template_annotations=string_map(template_meta.get("annotations")),
-        pod_spec=_map(template.get("spec")),
+        template_annotations=string_map(template_meta.get("annotations")) if not obj.compact or template_meta.get(
+            "annotations") is not None else _NO_ANNOTATIONS,
+        pod_spec=_FROM_OBJECT if obj.compact else _map(template.get("spec")),
         pod_management_policy=_str(spec.get("podManagementPolicy"), "OrderedReady") or "OrderedReady",
         update_strategy=strategy_type,
         partition=_int(rolling.get("partition"), 0),
@@ -210,7 +252,7 @@ def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSet
         min_ready_seconds=_int(spec.get("minReadySeconds"), 0),
         when_deleted=_str(retention.get("whenDeleted"), "Retain") or "Retain",
         when_scaled=_str(retention.get("whenScaled"), "Retain") or "Retain",
-        claim_templates=claims,
+        claim_templates=claims if claims or not obj.compact else _NO_CLAIMS,
     )
 
 
@@ -246,7 +288,7 @@ class ServiceView:
 
 
 def service_view(obj: ManifestObject, default_namespace: str) -> ServiceView:
-    spec = _map(obj.data.get("spec"))
+    spec = _map(obj.peek().get("spec"))
     ports: list[ServicePort] = []
     for index, item in enumerate(_list(spec.get("ports"))):
         item = _map(item)

@@ -31,6 +31,8 @@ def _annotations(obj: ManifestObject, path: tuple[str | int, ...]) -> dict[str, 
 
 def object_suppressions(obj: ManifestObject) -> list[Suppression]:
     found: list[Suppression] = []
+    if not obj.suppressible:
+        return found
     for path in (("metadata", "annotations"), ("spec", "template", "metadata", "annotations")):
         for key, value in _annotations(obj, path).items():
             if key.startswith(PREFIX):
