@@ -28,6 +28,9 @@ Progress = Callable[[int, int], None]
 POOL_MIN_BYTES = 384 * 1024
 # A stream larger than this is cut into chunks of about this size for the workers.
 CHUNK_BYTES = 512 * 1024
+# A process checks a stream larger than twice this in parts of about this size, one after the
+# other: the parse tree of one part is alive at a time, not that of the whole stream.
+PART_BYTES = 128 * 1024
 
 
 @dataclass(slots=True)
@@ -82,7 +85,7 @@ def _check_task(task: _Task) -> FileResult:
         return check_chunk(task.display, task.data, task.chunk, options)
     source = Source(task.display, task.data) if task.data is not None else read_source(
         task.display, options.max_file_bytes)
-    result = check_source(source, options)
+    result = _check_in_parts(source, options)
     if _STATE.get("digest") and source.data is not None:
         from sts_cli.cache import digest
 
@@ -90,6 +93,20 @@ def _check_task(task: _Task) -> FileResult:
         # stored under its new content.
         result.digest = digest(source.data)
     return result
+
+
+def _check_in_parts(source: Source, options: ValidateOptions) -> FileResult:
+    """`check_source`, a large stream a part at a time (same result: see `streams.py`)."""
+    data = source.data
+    if data is None or len(data) < 2 * PART_BYTES:
+        return check_source(source, options)
+    from sts_cli.streams import check_chunk, join_chunks, plan_chunks
+
+    parts = plan_chunks(data, PART_BYTES, options.limits.max_documents)
+    if not parts:
+        return check_source(source, options)
+    results = [check_chunk(source.display, data[part.start:part.end], part, options) for part in parts]
+    return join_chunks(source.display, data, results, parts, options)
 
 
 def run_files(items: list[str], options: ValidateOptions, progress: Progress | None = None,
