@@ -1,0 +1,201 @@
+"""Compact slim copies: decoded only when read, located like the full object, read as written.
+
+`validate` keeps each checked object as a `CompactObject` (bytes) and builds the views of the rules
+of scope "set" from it; these tests pin what that representation promises. That the findings are
+the same as over the full objects is tested in test_slim_objects.py.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sts_cli import engine, parallel
+from sts_cli.documents import ManifestObject, load_source
+from sts_cli.engine import ValidateOptions
+from sts_cli.filecheck import CompactObject, check_source, restore_compact
+from sts_cli.model import service_view, statefulset_view, string_map
+from sts_cli.sources import Source
+from sts_cli.suppress import object_suppressions
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate
+
+OPTIONS = ValidateOptions("1.33")
+
+STS = """\
+# Source: chart/templates/web.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    ignore-check.sts.io/pdb-missing: "one replica"
+spec:
+  serviceName: web
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web, tier: front}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{name: http, containerPort: 8080, hostPort: 80}]
+        readinessProbe: {httpGet: {path: /, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  clusterIP: None
+  sessionAffinity: ClientIP
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http, nodePort: 30080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: odd}
+spec:
+  selector: [app, web]
+  ports: "80"
+  type: 3
+"""
+
+
+def checked() -> tuple[list[ManifestObject], list[CompactObject]]:
+    full = load_source(Source("web.yaml", STS.encode())).objects
+    result = check_source(Source("web.yaml", STS.encode()), OPTIONS)
+    compact = result.loaded.objects
+    assert all(isinstance(obj, CompactObject) for obj in compact)
+    return full, compact  # type: ignore[return-value]
+
+
+def paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += paths(value, (*path, index))
+    return found
+
+
+def test_identity_and_start_are_read_without_decoding() -> None:
+    full, compact = checked()
+    for whole, obj in zip(full, compact, strict=True):
+        assert (obj.kind, obj.api_version, obj.name, obj.namespace) == \
+            (whole.kind, whole.api_version, whole.name, whole.namespace)
+        assert obj.location() == whole.location()
+        assert obj.key == whole.key and obj.display_name() == whole.display_name()
+        assert obj.helm == whole.helm
+        assert obj._decoded() is None  # nothing decoded so far
+    assert [obj.suppressible for obj in compact] == [True, False, False]
+    assert object_suppressions(compact[1]) == [] and compact[1]._decoded() is None
+
+
+def test_peek_decodes_without_keeping_and_data_is_kept_once_read() -> None:
+    _, compact = checked()
+    obj = compact[0]
+    first = obj.peek()
+    assert obj._decoded() is None and obj.peek() is not first  # decoded again each time
+    data = obj.data
+    assert obj._decoded() is data and obj.data is data and obj.peek() is data
+    with pytest.raises(AttributeError):
+        obj.data = {}
+
+
+def test_every_kept_field_is_located_as_in_the_full_object() -> None:
+    full, compact = checked()
+    located = 0
+    for whole, obj in zip(full, compact, strict=True):
+        for path in paths(obj.data):
+            for at_value in (False, True):
+                assert obj.location(path, at_value) == whole.location(path, at_value), path
+                located += 1
+        # A dropped field is located at the deepest part of its path that was kept.
+        assert obj.get(("spec", "sessionAffinity")) is None
+    assert located > 60
+    dropped = ("spec", "ports", 0, "nodePort")
+    assert compact[1].location(dropped) == full[1].location(("spec", "ports", 0))
+
+
+def test_mistyped_fields_are_read_as_written() -> None:
+    full, compact = checked()
+    for path in (("spec", "selector"), ("spec", "ports"), ("spec", "type")):
+        assert compact[2].get(path) == full[2].get(path)
+    assert compact[2].get(("spec", "selector")) == ["app", "web"]
+    view, reference = service_view(compact[2], "default"), service_view(full[2], "default")
+    assert (view.selector, view.ports, view.type, view.headless) == \
+        (reference.selector, reference.ports, reference.type, reference.headless)
+
+
+def test_shared_buffer_and_pickling_keep_the_same_object() -> None:
+    full, compact = checked()
+    buffer = bytearray(b"unrelated")
+    spans = [obj.stored_in(buffer) for obj in compact]
+    for whole, obj, (at, size) in zip(full, compact, spans, strict=True):
+        stored = restore_compact(obj.origin, obj.document, obj.start, obj.item, obj.helm, obj.identity(), buffer,
+                                 at, size)
+        copy = pickle.loads(pickle.dumps(stored))
+        for other in (stored, copy):
+            assert other.data == obj.data and other.size == obj.size
+            assert other.location(("metadata", "name"), True) == whole.location(("metadata", "name"), True)
+        assert copy.encoded() == obj.encoded() and type(copy._blob) is bytes
+
+
+def test_views_of_compact_objects_read_like_views_of_full_ones() -> None:
+    full, compact = checked()
+    view, reference = statefulset_view(compact[0], "default"), statefulset_view(full[0], "default")
+    for name in ("name", "namespace", "replicas", "ordinals_start", "service_name", "selector", "template_labels",
+                 "pod_management_policy"):
+        assert getattr(view, name) == getattr(reference, name), name
+    assert view.container_ports() == [p for p in reference.container_ports()]
+    assert view.containers()[0]["readinessProbe"] == {}  # present: the slim copy keeps no probe body
+    assert compact[0]._decoded() is None  # the pod spec is decoded when read, not kept
+    services = service_view(compact[1], "default"), service_view(full[1], "default")
+    assert services[0].ports == services[1].ports and services[0].headless
+
+
+def test_string_map_shares_clean_mappings_and_copies_the_others() -> None:
+    clean = {"app": "web"}
+    assert string_map(clean) is clean
+    mixed: dict[Any, Any] = {"app": "web", "n": 1, 2: "two"}
+    assert string_map(mixed) == {"app": "web", "2": "two"}
+    assert string_map(None) == {} and string_map(["a"]) == {}
+
+
+def test_a_large_stream_checked_in_parts_gives_the_whole_result(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path, 60, seed=5, broken=0.3)
+    bundle = max(tmp_path.rglob("*.yaml"), key=lambda p: p.stat().st_size)
+    data = bundle.read_bytes()
+    assert data.count(b"\n---") > 20
+    monkeypatch.setattr(parallel, "PART_BYTES", len(data) // 7)
+    whole = check_source(Source(str(bundle), data), OPTIONS)
+    parted = parallel._check_in_parts(Source(str(bundle), data), OPTIONS)
+    assert parted.loaded.documents == whole.loaded.documents
+    assert parted.loaded.findings == whole.loaded.findings
+    assert parted.rule_findings == whole.rule_findings
+    assert [(o.key, o.location(), o.data) for o in parted.loaded.objects] == \
+        [(o.key, o.location(), o.data) for o in whole.loaded.objects]
+    assert [(r.kind, r.findings) for r in parted.results] == [(r.kind, r.findings) for r in whole.results]
+
+
+def test_the_parent_keeps_a_few_hundred_bytes_per_object(tmp_path: Path) -> None:
+    generate(tmp_path, 300, seed=3, broken=0.05)
+    files = sorted(str(p) for p in tmp_path.rglob("*") if p.is_file())
+    collected = engine._collect((check_source(Source(p, Path(p).read_bytes()), OPTIONS) for p in files), OPTIONS)
+    assert all(not source.objects for source in collected.loaded)  # nothing but bytes until `_expand`
+    engine._expand(collected)
+    assert collected.object_count == 300
+    assert len(collected.store) / collected.object_count < 600
+    assert all(obj._decoded() is None for obj in collected.kept_statefulsets + collected.kept_services)
