@@ -61,7 +61,12 @@ class PodPlan:
     annotations: dict[str, str]
     claim_volumes: list[ClaimVolume]
     owner: ordering.OwnerRef
-    manifest: dict[str, Any]
+    view: StatefulSetView = field(repr=False, compare=False)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The Pod object (built on each access: a large set keeps no copy of every pod)."""
+        return pod_manifest(self.view, self.ordinal)
 
 
 @dataclass(slots=True)
@@ -78,8 +83,15 @@ class ClaimPlan:
     labels: dict[str, str]
     owners: tuple[ordering.OwnerRef, ...]
     fate: ordering.ClaimFate
-    manifest: dict[str, Any]
     retained: bool = False  # a PVC left behind by a scale-down (its pod is gone)
+    view: StatefulSetView | None = field(default=None, repr=False, compare=False)
+    claim_template: ClaimTemplate | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The PVC object (built on each access)."""
+        assert self.view is not None and self.claim_template is not None
+        return claim_manifest(self.view, self.claim_template, self.ordinal, self.owners)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +275,7 @@ def _pod_plan(view: StatefulSetView, ordinal: int, options: RenderOptions) -> Po
         fqdn=fqdn(name, view.service_name, view.namespace, options.cluster_domain) if view.service_name else None,
         labels=pod_labels(view, ordinal), added_labels=added_labels(view, ordinal),
         annotations=dict(view.template_annotations), claim_volumes=volumes,
-        owner=ordering.set_owner(view), manifest=pod_manifest(view, ordinal))
+        owner=ordering.set_owner(view), view=view)
 
 
 def _claim_plan(view: StatefulSetView, template: ClaimTemplate, ordinal: int, in_range: bool) -> ClaimPlan:
@@ -280,7 +292,7 @@ def _claim_plan(view: StatefulSetView, template: ClaimTemplate, ordinal: int, in
         name=fate.claim, template=template.name, pod=fate.pod, ordinal=ordinal, namespace=view.namespace,
         storage=template.storage, access_modes=template.access_modes, storage_class=template.storage_class,
         volume_mode=template.volume_mode, labels=claim_labels(view, template), owners=owners, fate=fate,
-        manifest=claim_manifest(view, template, ordinal, owners), retained=not in_range)
+        retained=not in_range, view=view, claim_template=template)
 
 
 # --- the governing Service and DNS ---------------------------------------------------------------
