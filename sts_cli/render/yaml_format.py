@@ -4,22 +4,33 @@ Objects come in creation order (each pod's PVCs just before the pod), then any P
 `--replicas` scale-down leaves behind. Values only known in a cluster stay valid Kubernetes:
 the `controller-revision-hash` label is left out (a comment says so) and owner reference uids
 are `<uid:Kind/name>` placeholders marked by a comment.
+
+The pods of a set differ only in their names, index label and claim names. ruamel.yaml writes
+one pod (and one PVC per claim template) with markers in those places; every other pod is that
+text with the markers replaced, so the output is what ruamel.yaml writes for each pod, at a
+small fraction of the cost. Each template is checked against ruamel.yaml's own text of a real
+object first; a set whose template does not reproduce it is written object by object instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sts_cli import ordering
 
 if TYPE_CHECKING:
+    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
     from sts_cli.render import FormatContext
     from sts_cli.render.plan import ClaimPlan, PodPlan, RenderResult, SetPlan
 
 UID_COMMENT = "placeholder: the uid is assigned by the API server"
+CHUNK = 1 << 16  # characters handed out at a time
 
 
 def _looks_typed(text: str) -> bool:
@@ -55,10 +66,10 @@ def _mark_uids(metadata: CommentedMap) -> None:
             ref.yaml_add_eol_comment(UID_COMMENT, "uid")
 
 
-def _pod_document(plan: SetPlan, pod: PodPlan) -> CommentedMap:
-    doc: CommentedMap = _commented(pod.manifest)
+def _pod_document(plan: SetPlan, manifest: dict[str, Any], namespace: str, name: str) -> CommentedMap:
+    doc: CommentedMap = _commented(manifest)
     source = plan.view.obj.location()
-    doc.yaml_set_start_comment(f"Pod {pod.namespace}/{pod.name} of StatefulSet {plan.name} "
+    doc.yaml_set_start_comment(f"Pod {namespace}/{name} of StatefulSet {plan.name} "
                                f"({source.file}:{source.line})")
     metadata = doc["metadata"]
     labels = metadata["labels"]
@@ -68,8 +79,8 @@ def _pod_document(plan: SetPlan, pod: PodPlan) -> CommentedMap:
     return doc
 
 
-def _claim_document(plan: SetPlan, claim: ClaimPlan) -> CommentedMap:
-    doc: CommentedMap = _commented(claim.manifest)
+def _claim_document(claim: ClaimPlan, manifest: dict[str, Any]) -> CommentedMap:
+    doc: CommentedMap = _commented(manifest)
     retained = " (retained after the scale-down; its pod is gone)" if claim.retained else ""
     doc.yaml_set_start_comment(f"PersistentVolumeClaim {claim.namespace}/{claim.name} for pod {claim.pod}"
                                f"{retained}; after scale-down: {claim.fate.after_scale_down}; after the "
@@ -78,22 +89,7 @@ def _claim_document(plan: SetPlan, claim: ClaimPlan) -> CommentedMap:
     return doc
 
 
-def documents(result: RenderResult) -> list[CommentedMap]:
-    docs: list[CommentedMap] = []
-    for plan in result.sets:
-        by_pod: dict[str, list[ClaimPlan]] = {}
-        for claim in plan.claims:
-            by_pod.setdefault(claim.pod, []).append(claim)
-        pods = {pod.name: pod for pod in plan.pods}
-        for wave in plan.creation:
-            for name in wave:
-                docs.extend(_claim_document(plan, claim) for claim in by_pod.get(name, []))
-                docs.append(_pod_document(plan, pods[name]))
-        docs.extend(_claim_document(plan, claim) for claim in plan.retained_claims)
-    return docs
-
-
-def render(result: RenderResult, context: FormatContext) -> str:
+def _yaml() -> YAML:
     from ruamel.yaml import YAML
 
     yaml = YAML()
@@ -101,11 +97,180 @@ def render(result: RenderResult, context: FormatContext) -> str:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=2, offset=0)
     yaml.explicit_start = True
-    buffer = io.StringIO()
-    docs = documents(result)
-    if docs:
-        yaml.dump_all(docs, buffer)
-    for plan in result.sets:
-        if not plan.pods:
-            buffer.write(f"# StatefulSet {plan.namespace}/{plan.name}: 0 replicas, no Pod or PVC is created\n")
-    return buffer.getvalue()
+    return yaml
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+_SLOT = re.compile(r"zqstsslot(\d+)zq")
+_FAST_PLAIN = re.compile(r"[a-z][a-z0-9.-]*[0-9]")  # starts with a letter, ends with a digit: never typed
+_NUMBER = re.compile(r"0|[1-9][0-9]*")  # an int in YAML 1.1 and 1.2: always quoted
+
+
+def _slot(index: int) -> str:
+    return f"zqstsslot{index}zq"
+
+
+class _Fallback(Exception):
+    """This set is written object by object (a template would not reproduce ruamel.yaml's text)."""
+
+
+class _Template:
+    """Text with numbered slots; `fill(values)` puts `values[n]` in slot n."""
+
+    def __init__(self, text: str) -> None:
+        pieces = _SLOT.split(text)
+        self.literals = pieces[0::2]
+        self.slots = [int(n) for n in pieces[1::2]]
+
+    def fill(self, values: list[str]) -> str:
+        out = [self.literals[0]]
+        for slot, literal in zip(self.slots, self.literals[1:], strict=True):
+            out.append(values[slot])
+            out.append(literal)
+        return "".join(out)
+
+
+class _Writer:
+    """ruamel.yaml output for the objects of one set, through templates where they reproduce it."""
+
+    def __init__(self, plan: SetPlan) -> None:
+        self.plan = plan
+        self.yaml = _yaml()
+        self.scalars: dict[str, str] = {}
+        self.pod_template: _Template | None = None
+        self.claim_templates: dict[tuple[str, bool], _Template] = {}
+        self.failed: set[tuple[str, bool] | None] = set()  # None: the pod template
+
+    def dump(self, doc: CommentedMap) -> str:
+        buffer = io.StringIO()
+        self.yaml.dump_all([doc], buffer)
+        return buffer.getvalue()
+
+    def scalar(self, text: str) -> str:
+        """`text` as ruamel.yaml writes it as a mapping value (one line)."""
+        if _FAST_PLAIN.fullmatch(text):
+            return text
+        if _NUMBER.fullmatch(text):
+            return f"'{text}'"
+        known = self.scalars.get(text)
+        if known is None:
+            from ruamel.yaml.comments import CommentedMap
+
+            dumped = self.dump(CommentedMap([("k", _commented(text))]))
+            if not dumped.startswith("---\nk: ") or dumped.count("\n") != 2:
+                raise _Fallback(text)
+            known = self.scalars[text] = dumped[len("---\nk: "):-1]
+        return known
+
+    # pods: slot 0 the raw pod name (comments), 1 the name as a value, 2 the index, 3+ claim names
+
+    def pod_values(self, pod: PodPlan) -> list[str]:
+        name = self.scalar(pod.name)
+        return [pod.name, name, self.scalar(str(pod.ordinal)), *(self.scalar(v.claim) for v in pod.claim_volumes)]
+
+    def pod(self, pod: PodPlan) -> str:
+        if None in self.failed:
+            raise _Fallback(pod.name)
+        if self.pod_template is None:
+            manifest = pod.manifest
+            real = self.dump(_pod_document(self.plan, manifest, pod.namespace, pod.name))
+            metadata, spec = manifest["metadata"], manifest["spec"]
+            metadata["name"] = spec["hostname"] = metadata["labels"][ordering.POD_NAME_LABEL] = _slot(1)
+            metadata["labels"][ordering.POD_INDEX_LABEL] = _slot(2)
+            for index in range(len(pod.claim_volumes)):
+                spec["volumes"][index]["persistentVolumeClaim"]["claimName"] = _slot(3 + index)
+            template = _Template(self.dump(_pod_document(self.plan, manifest, pod.namespace, _slot(0))))
+            if template.fill(self.pod_values(pod)) != real:
+                self.failed.add(None)
+                return real
+            self.pod_template = template
+            return real
+        return self.pod_template.fill(self.pod_values(pod))
+
+    # claims: slot 0 the raw pod name, 1 the pod name as a value, 2 the raw claim name, 3 as a value
+
+    def claim_values(self, claim: ClaimPlan) -> list[str]:
+        return [claim.pod, self.scalar(claim.pod), claim.name, self.scalar(claim.name)]
+
+    def claim(self, claim: ClaimPlan) -> str:
+        key = (claim.template, claim.retained)
+        template = self.claim_templates.get(key)
+        if template is not None:
+            return template.fill(self.claim_values(claim))
+        if key in self.failed:
+            raise _Fallback(claim.name)
+        manifest = claim.manifest
+        real = self.dump(_claim_document(claim, manifest))
+        manifest["metadata"]["name"] = _slot(3)
+        for ref in manifest["metadata"].get("ownerReferences", []):
+            if ref["kind"] == "Pod":
+                ref["name"] = _slot(1)
+                ref["uid"] = f"<uid:Pod/{_slot(0)}>"
+        fate = dataclasses.replace(claim.fate, pod=_slot(0), claim=_slot(2))
+        marked = dataclasses.replace(claim, name=_slot(2), pod=_slot(0), fate=fate)
+        template = _Template(self.dump(_claim_document(marked, manifest)))
+        if template.fill(self.claim_values(claim)) != real:
+            self.failed.add(key)
+            return real
+        self.claim_templates[key] = template
+        return real
+
+
+def _in_order(plan: SetPlan) -> Iterator[PodPlan | ClaimPlan]:
+    """The objects of one set in creation order (each pod's PVCs first), then the retained PVCs."""
+    by_pod: dict[str, list[ClaimPlan]] = {}
+    for claim in plan.claims:
+        by_pod.setdefault(claim.pod, []).append(claim)
+    pods = {pod.name: pod for pod in plan.pods}
+    for wave in plan.creation:
+        for name in wave:
+            yield from by_pod.get(name, [])
+            yield pods[name]
+    yield from plan.retained_claims
+
+
+def _set_texts(plan: SetPlan) -> Iterator[str]:
+    from sts_cli.render.plan import ClaimPlan
+
+    writer = _Writer(plan)
+    for obj in _in_order(plan):
+        if isinstance(obj, ClaimPlan):
+            try:
+                yield writer.claim(obj)
+            except _Fallback:
+                yield writer.dump(_claim_document(obj, obj.manifest))
+        else:
+            try:
+                yield writer.pod(obj)
+            except _Fallback:
+                yield writer.dump(_pod_document(plan, obj.manifest, obj.namespace, obj.name))
+
+
+def _batched(texts: Iterator[str]) -> Iterator[str]:
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size >= CHUNK:
+            yield "".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch)
+
+
+def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
+    """The output in pieces of whole lines (about CHUNK characters each)."""
+    def texts() -> Iterator[str]:
+        for plan in result.sets:
+            yield from _set_texts(plan)
+        for plan in result.sets:
+            if not plan.pods:
+                yield f"# StatefulSet {plan.namespace}/{plan.name}: 0 replicas, no Pod or PVC is created\n"
+    return _batched(texts())
+
+
+def render(result: RenderResult, context: FormatContext) -> str:
+    return "".join(chunks(result, context))
+
