@@ -219,7 +219,7 @@ def _simple(text: str) -> bool:
     """A non-empty line of printable characters one cell wide each: rich lays it out as it is."""
     if not text or not text.isprintable():
         return False
-    if text.isascii():
+    if text.isascii() or text.replace("→", "").isascii():
         return True
     from rich.cells import cell_len
 
@@ -264,7 +264,10 @@ class _PlainTable:
                 size = self._measure(cell)
                 if size > widest[index]:
                     widest[index] = size
-        probe = _Table(spec.title, spec.columns, lambda: [tuple("x" * size for size in widest)], spec.show_header)
+        # Measurements are capped at the width available, so the stand-in's cells need be no wider.
+        cap = self.output.console.width
+        probe = _Table(spec.title, spec.columns, lambda: [tuple("x" * min(size, cap) for size in widest)],
+                       spec.show_header, spec.overflow)
         _print(self.output.console, probe)
         drawn = self.output.take()
         frame = _frame(drawn, spec.show_header)
@@ -293,17 +296,12 @@ def _frame(drawn: list[str], show_header: bool) -> tuple[list[int], list[str], s
         return None
     top = tops[0]
     widths = [len(part) for part in drawn[top][1:-1].split("┬")]
+    head_end = top + 1
     if show_header:
         seps = [i for i, line in enumerate(drawn) if line.startswith("├")]
-        if len(seps) != 1:
+        if len(seps) != 1 or seps[0] < top:
             return None
         head_end = seps[0] + 1
-        if head_end != len(drawn) - 2:  # exactly one body line: the probe row
-            return None
-    else:
-        head_end = top + 1
-        if head_end != len(drawn) - 2:
-            return None
     if drawn[-1] != "└" + "┴".join("─" * width for width in widths) + "┘":
         return None
     return widths, drawn[:head_end], drawn[-1]
