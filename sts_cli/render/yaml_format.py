@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from sts_cli import ordering
+from sts_cli.render.templates import NoTemplate, Shapes, Template, batched, slot
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from sts_cli.render.plan import ClaimPlan, PodPlan, RenderResult, SetPlan
 
 UID_COMMENT = "placeholder: the uid is assigned by the API server"
-CHUNK = 1 << 16  # characters handed out at a time
 
 
 def _looks_typed(text: str) -> bool:
@@ -102,45 +102,18 @@ def _yaml() -> YAML:
 
 # --- templates -----------------------------------------------------------------------------------
 
-_SLOT = re.compile(r"zqstsslot(\d+)zq")
 _FAST_PLAIN = re.compile(r"[a-z][a-z0-9.-]*[0-9]")  # starts with a letter, ends with a digit: never typed
 _NUMBER = re.compile(r"0|[1-9][0-9]*")  # an int in YAML 1.1 and 1.2: always quoted
 
 
-def _slot(index: int) -> str:
-    return f"zqstsslot{index}zq"
-
-
-class _Fallback(Exception):
-    """This set is written object by object (a template would not reproduce ruamel.yaml's text)."""
-
-
-class _Template:
-    """Text with numbered slots; `fill(values)` puts `values[n]` in slot n."""
-
-    def __init__(self, text: str) -> None:
-        pieces = _SLOT.split(text)
-        self.literals = pieces[0::2]
-        self.slots = [int(n) for n in pieces[1::2]]
-
-    def fill(self, values: list[str]) -> str:
-        out = [self.literals[0]]
-        for slot, literal in zip(self.slots, self.literals[1:], strict=True):
-            out.append(values[slot])
-            out.append(literal)
-        return "".join(out)
-
-
 class _Writer:
-    """ruamel.yaml output for the objects of one set, through templates where they reproduce it."""
+    """ruamel.yaml's text of the objects of one set, through templates where they reproduce it."""
 
     def __init__(self, plan: SetPlan) -> None:
         self.plan = plan
         self.yaml = _yaml()
         self.scalars: dict[str, str] = {}
-        self.pod_template: _Template | None = None
-        self.claim_templates: dict[tuple[str, bool], _Template] = {}
-        self.failed: set[tuple[str, bool] | None] = set()  # None: the pod template
+        self.shapes = Shapes()
 
     def dump(self, doc: CommentedMap) -> str:
         buffer = io.StringIO()
@@ -159,62 +132,52 @@ class _Writer:
 
             dumped = self.dump(CommentedMap([("k", _commented(text))]))
             if not dumped.startswith("---\nk: ") or dumped.count("\n") != 2:
-                raise _Fallback(text)
+                raise NoTemplate(text)
             known = self.scalars[text] = dumped[len("---\nk: "):-1]
         return known
 
     # pods: slot 0 the raw pod name (comments), 1 the name as a value, 2 the index, 3+ claim names
 
-    def pod_values(self, pod: PodPlan) -> list[str]:
-        name = self.scalar(pod.name)
-        return [pod.name, name, self.scalar(str(pod.ordinal)), *(self.scalar(v.claim) for v in pod.claim_volumes)]
-
     def pod(self, pod: PodPlan) -> str:
-        if None in self.failed:
-            raise _Fallback(pod.name)
-        if self.pod_template is None:
+        def full() -> str:
+            return self.dump(_pod_document(self.plan, pod.manifest, pod.namespace, pod.name))
+
+        def make() -> Template:
             manifest = pod.manifest
-            real = self.dump(_pod_document(self.plan, manifest, pod.namespace, pod.name))
             metadata, spec = manifest["metadata"], manifest["spec"]
-            metadata["name"] = spec["hostname"] = metadata["labels"][ordering.POD_NAME_LABEL] = _slot(1)
-            metadata["labels"][ordering.POD_INDEX_LABEL] = _slot(2)
+            metadata["name"] = spec["hostname"] = metadata["labels"][ordering.POD_NAME_LABEL] = slot(1)
+            metadata["labels"][ordering.POD_INDEX_LABEL] = slot(2)
             for index in range(len(pod.claim_volumes)):
-                spec["volumes"][index]["persistentVolumeClaim"]["claimName"] = _slot(3 + index)
-            template = _Template(self.dump(_pod_document(self.plan, manifest, pod.namespace, _slot(0))))
-            if template.fill(self.pod_values(pod)) != real:
-                self.failed.add(None)
-                return real
-            self.pod_template = template
-            return real
-        return self.pod_template.fill(self.pod_values(pod))
+                spec["volumes"][index]["persistentVolumeClaim"]["claimName"] = slot(3 + index)
+            return Template(self.dump(_pod_document(self.plan, manifest, pod.namespace, slot(0))))
+
+        def values() -> list[str]:
+            return [pod.name, self.scalar(pod.name), self.scalar(str(pod.ordinal)),
+                    *(self.scalar(v.claim) for v in pod.claim_volumes)]
+
+        return self.shapes.text("pod", full, make, values)
 
     # claims: slot 0 the raw pod name, 1 the pod name as a value, 2 the raw claim name, 3 as a value
 
-    def claim_values(self, claim: ClaimPlan) -> list[str]:
-        return [claim.pod, self.scalar(claim.pod), claim.name, self.scalar(claim.name)]
-
     def claim(self, claim: ClaimPlan) -> str:
-        key = (claim.template, claim.retained)
-        template = self.claim_templates.get(key)
-        if template is not None:
-            return template.fill(self.claim_values(claim))
-        if key in self.failed:
-            raise _Fallback(claim.name)
-        manifest = claim.manifest
-        real = self.dump(_claim_document(claim, manifest))
-        manifest["metadata"]["name"] = _slot(3)
-        for ref in manifest["metadata"].get("ownerReferences", []):
-            if ref["kind"] == "Pod":
-                ref["name"] = _slot(1)
-                ref["uid"] = f"<uid:Pod/{_slot(0)}>"
-        fate = dataclasses.replace(claim.fate, pod=_slot(0), claim=_slot(2))
-        marked = dataclasses.replace(claim, name=_slot(2), pod=_slot(0), fate=fate)
-        template = _Template(self.dump(_claim_document(marked, manifest)))
-        if template.fill(self.claim_values(claim)) != real:
-            self.failed.add(key)
-            return real
-        self.claim_templates[key] = template
-        return real
+        def full() -> str:
+            return self.dump(_claim_document(claim, claim.manifest))
+
+        def make() -> Template:
+            manifest = claim.manifest
+            manifest["metadata"]["name"] = slot(3)
+            for ref in manifest["metadata"].get("ownerReferences", []):
+                if ref["kind"] == "Pod":
+                    ref["name"] = slot(1)
+                    ref["uid"] = f"<uid:Pod/{slot(0)}>"
+            fate = dataclasses.replace(claim.fate, pod=slot(0), claim=slot(2))
+            marked = dataclasses.replace(claim, name=slot(2), pod=slot(0), fate=fate)
+            return Template(self.dump(_claim_document(marked, manifest)))
+
+        def values() -> list[str]:
+            return [claim.pod, self.scalar(claim.pod), claim.name, self.scalar(claim.name)]
+
+        return self.shapes.text(("claim", claim.template, claim.retained), full, make, values)
 
 
 def _in_order(plan: SetPlan) -> Iterator[PodPlan | ClaimPlan]:
@@ -235,29 +198,7 @@ def _set_texts(plan: SetPlan) -> Iterator[str]:
 
     writer = _Writer(plan)
     for obj in _in_order(plan):
-        if isinstance(obj, ClaimPlan):
-            try:
-                yield writer.claim(obj)
-            except _Fallback:
-                yield writer.dump(_claim_document(obj, obj.manifest))
-        else:
-            try:
-                yield writer.pod(obj)
-            except _Fallback:
-                yield writer.dump(_pod_document(plan, obj.manifest, obj.namespace, obj.name))
-
-
-def _batched(texts: Iterator[str]) -> Iterator[str]:
-    batch: list[str] = []
-    size = 0
-    for text in texts:
-        batch.append(text)
-        size += len(text)
-        if size >= CHUNK:
-            yield "".join(batch)
-            batch, size = [], 0
-    if batch:
-        yield "".join(batch)
+        yield writer.claim(obj) if isinstance(obj, ClaimPlan) else writer.pod(obj)
 
 
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
@@ -268,7 +209,7 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
         for plan in result.sets:
             if not plan.pods:
                 yield f"# StatefulSet {plan.namespace}/{plan.name}: 0 replicas, no Pod or PVC is created\n"
-    return _batched(texts())
+    return batched(texts())
 
 
 def render(result: RenderResult, context: FormatContext) -> str:
