@@ -63,7 +63,7 @@ def render_command(
     """
     from sts_cli import __version__
     from sts_cli.engine import ValidateOptions, load_inputs
-    from sts_cli.render import FORMATS, FormatContext, RenderOptions, SelectError, formatter, render_loaded
+    from sts_cli.render import FORMATS, FormatContext, RenderOptions, SelectError, render_loaded, streamer
     from sts_cli.report.text_report import finding_line
     from sts_cli.sources import UsageError
 
@@ -99,7 +99,7 @@ def render_command(
 
     colored = use_color(color) if fmt == "table" else False
     width = shutil.get_terminal_size((120, 24)).columns if _stdout_is_terminal() else 120
-    text = formatter(fmt)(result, FormatContext(tool_version=__version__, color=colored, width=width))
+    chunks = streamer(fmt)(result, FormatContext(tool_version=__version__, color=colored, width=width))
     for problem in result.problems:
         typer.echo(finding_line(problem), err=True)
         if problem.hint:
@@ -107,7 +107,8 @@ def render_command(
     if result.problems and result.sets:
         typer.echo(f"sts: rendered {len(result.sets)} StatefulSet(s); {len(result.problems)} problem(s) above",
                    err=True)
-    typer.echo(text, nl=False)
+    for chunk in chunks:  # written as it is made: a large set is never held whole
+        typer.echo(chunk, nl=False)
     if result.unreadable:
         return 2
     return 1 if result.problems else 0

@@ -1,14 +1,15 @@
 """`sts render`: the Pods, PVCs, orders and DNS records each StatefulSet produces.
 
 `plan.py` builds the render model from views (pure functions); one module per output format
-(`<format>_format.py`, each with `render(result, context) -> str`) lays it out.
+(`<format>_format.py`, each with `chunks(result, context)`, the output in pieces of whole lines,
+and `render(result, context) -> str`, all of it) lays it out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sts_cli.documents import LoadedSource
@@ -28,6 +29,7 @@ class FormatContext:
 
 
 Formatter = Callable[[RenderResult, FormatContext], str]
+Streamer = Callable[[RenderResult, FormatContext], Iterator[str]]
 
 
 class SelectError(ValueError):
@@ -40,6 +42,15 @@ def formatter(fmt: str) -> Formatter:
     module = importlib.import_module(f"sts_cli.render.{fmt}_format")
     render: Formatter = module.render
     return render
+
+
+def streamer(fmt: str) -> Streamer:
+    """The output of `fmt` in pieces (about 64 kB, whole lines): large sets are never held whole."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    module = importlib.import_module(f"sts_cli.render.{fmt}_format")
+    chunks: Streamer = module.chunks
+    return chunks
 
 
 def _selected(view: StatefulSetView, select: str) -> bool:
@@ -88,5 +99,5 @@ def render_loaded(loaded: list[LoadedSource], options: RenderOptions, select: st
     return result
 
 
-__all__ = ["FORMATS", "FormatContext", "Formatter", "RenderOptions", "RenderResult", "SelectError", "formatter",
-           "render_loaded"]
+__all__ = ["FORMATS", "FormatContext", "Formatter", "RenderOptions", "RenderResult", "SelectError", "Streamer",
+           "formatter", "render_loaded", "streamer"]

@@ -7,7 +7,10 @@ CoreDNS's default (5 s). A comment after each record says when it exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from sts_cli.render.templates import batched
 
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
@@ -38,6 +41,10 @@ def _service_line(plan: SetPlan) -> str:
 
 
 def set_lines(plan: SetPlan) -> list[str]:
+    return list(_set_lines(plan))
+
+
+def _set_lines(plan: SetPlan) -> Iterator[str]:
     lines = [_service_line(plan)]
     lines += [f"; {note}" for note in plan.dns_notes]
     if not plan.service.per_pod_records:
@@ -45,6 +52,7 @@ def set_lines(plan: SetPlan) -> list[str]:
                      "/etc/hosts only):" if plan.pods else "; no pods")
         for pod in plan.pods:
             lines.append(f";   {pod.fqdn or pod.hostname}")
+    yield from lines
     rows = [(_absolute(r.name), f"{TTL} IN {r.type}", _rdata(r), r.when) for r in plan.records]
     if rows:
         width_name = max(len(r[0]) for r in rows)
@@ -52,13 +60,19 @@ def set_lines(plan: SetPlan) -> list[str]:
         width_data = max(len(r[2]) for r in rows)
         for name, rtype, data, when in rows:
             line = f"{name:<{width_name}} {rtype:<{width_type}} {data:<{width_data}}"
-            lines.append((line + (f" ; {when}" if when else "")).rstrip())
-    return lines
+            yield (line + (f" ; {when}" if when else "")).rstrip()
+
+
+def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
+    """The zone text in pieces of whole lines."""
+    def lines() -> Iterator[str]:
+        yield f"$TTL {TTL}\n"
+        for plan in result.sets:
+            yield "\n"
+            for line in _set_lines(plan):
+                yield line + "\n"
+    return batched(lines())
 
 
 def render(result: RenderResult, context: FormatContext) -> str:
-    out: list[str] = [f"$TTL {TTL}"]
-    for plan in result.sets:
-        out.append("")
-        out.extend(set_lines(plan))
-    return "\n".join(out) + "\n"
+    return "".join(chunks(result, context))

@@ -6,8 +6,12 @@ inside a fenced block that starts with three backticks and `mermaid`.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from sts_cli.render.templates import batched
 
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
@@ -42,6 +46,10 @@ def _service_lines(plan: SetPlan, prefix: str) -> tuple[list[str], str | None]:
 
 
 def set_lines(plan: SetPlan, index: int) -> list[str]:
+    return list(_set_lines(plan, index))
+
+
+def _set_lines(plan: SetPlan, index: int) -> Iterator[str]:
     prefix = f"s{index}"
     lines = [f"  subgraph {node_id(prefix, 'ns')}[{label(f'namespace {plan.namespace}')}]", "    direction LR"]
     set_id = node_id(prefix, "sts", plan.name)
@@ -49,30 +57,38 @@ def set_lines(plan: SetPlan, index: int) -> list[str]:
     lines.append(f"    {set_id}[[{label(f'StatefulSet {plan.name}', f'{plan.replicas} replicas, {policy}')}]]")
     service_lines, service_id = _service_lines(plan, prefix)
     lines += service_lines
+    yield from lines
     records = plan.service.per_pod_records
+    selected = set(plan.service.selected_pods) if records else set()
     for pod in plan.pods:
         pid = node_id(prefix, "pod", pod.name)
-        dns = pod.fqdn if records and pod.name in plan.service.selected_pods else "no DNS record"
-        lines.append(f"    {pid}({label(f'Pod {pod.name}', dns or 'no DNS record')})")
-        lines.append(f"    {set_id} --> {pid}")
-        if service_id is not None and records and pod.name in plan.service.selected_pods:
-            lines.append(f"    {service_id} -.-> {pid}")
-    for claim in [*plan.claims, *plan.retained_claims]:
+        dns = pod.fqdn if pod.name in selected else "no DNS record"
+        yield f"    {pid}({label(f'Pod {pod.name}', dns or 'no DNS record')})"
+        yield f"    {set_id} --> {pid}"
+        if service_id is not None and pod.name in selected:
+            yield f"    {service_id} -.-> {pid}"
+    for claim in itertools.chain(plan.claims, plan.retained_claims):
         cid = node_id(prefix, "pvc", claim.name)
         details = " ".join(part for part in (claim.storage, ",".join(claim.access_modes), claim.storage_class)
                            if part)
         state = " (retained)" if claim.retained else ""
-        lines.append(f"    {cid}[({label(f'PVC {claim.name}{state}', details)})]")
+        yield f"    {cid}[({label(f'PVC {claim.name}{state}', details)})]"
         if claim.retained:
-            lines.append(f"    {set_id} -.- {cid}")
+            yield f"    {set_id} -.- {cid}"
         else:
-            lines.append(f"    {node_id(prefix, 'pod', claim.pod)} -->|{claim.template}| {cid}")
-    lines.append("  end")
-    return lines
+            yield f"    {node_id(prefix, 'pod', claim.pod)} -->|{claim.template}| {cid}"
+    yield "  end"
+
+
+def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
+    """The diagram in pieces of whole lines."""
+    def lines() -> Iterator[str]:
+        yield "flowchart TB\n"
+        for index, plan in enumerate(result.sets):
+            for line in _set_lines(plan, index):
+                yield line + "\n"
+    return batched(lines())
 
 
 def render(result: RenderResult, context: FormatContext) -> str:
-    out = ["flowchart TB"]
-    for index, plan in enumerate(result.sets):
-        out.extend(set_lines(plan, index))
-    return "\n".join(out) + "\n"
+    return "".join(chunks(result, context))
