@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 from sts_cli.diff.engine import DiffResult, ObjectDiff
+from sts_cli.findings import bound_text
 from sts_cli.report import ReportContext
+from sts_cli.report.styled import StyledLines
 
 _STATUS = {
     "changed": "changed",
@@ -43,38 +44,31 @@ def _header(item: ObjectDiff) -> str:
 
 
 def render(diff: DiffResult, context: ReportContext) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
     from sts_cli.report.text_report import render as render_findings
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=context.color, no_color=not context.color,
-                      color_system="standard" if context.color else None, width=100_000,
-                      highlight=False, soft_wrap=True, emoji=False, markup=False)
+    color = context.color
+    out = _BoundedLines()
     if not context.quiet:
         shown = [d for d in diff.objects if d.status != "unchanged"]
         for item in shown:
-            style = "bold red" if item.rejected else "bold"
-            console.print(Text(_header(item), style=style if context.color else ""))
+            out.add((_header(item), ("bold red" if item.rejected else "bold") if color else ""))
             loc = item.obj.location()
             side = "NEW" if item.new is not None else "OLD"
-            console.print(Text(f"  {side}: {loc.file}:{loc.line}:{loc.column}", style="dim" if context.color else ""))
+            out.add((f"  {side}: {loc.file}:{loc.line}:{loc.column}", "dim" if color else ""))
             if item.changes:
-                console.print("  changes:")
+                out.add(("  changes:", ""))
                 for change in item.changes:
-                    console.print(Text(f"    {change}",
-                                       style="red" if context.color and change.endswith("[immutable]") else ""))
+                    out.add((f"    {change}", "red" if color and change.endswith("[immutable]") else ""))
             if item.lines:
-                console.print("  effect:")
+                out.add(("  effect:", ""))
                 for line in item.lines:
-                    console.print(f"    {line}")
-            console.print()
+                    out.add((f"    {line}", ""))
+            out.blank()
         if not shown:
-            console.print("no StatefulSet or Service changes" if diff.objects
-                          else "no StatefulSet or Service in either input")
-            console.print()
-    text = buffer.getvalue()
+            out.add(("no StatefulSet or Service changes" if diff.objects
+                     else "no StatefulSet or Service in either input", ""))
+            out.blank()
+    text = out.render(color)
     findings_context = ReportContext(context.tool_version, context.kubernetes_version, context.fail_on,
                                      context.color, context.quiet, show_summary=False,
                                      working_directory=context.working_directory)
@@ -83,10 +77,16 @@ def render(diff: DiffResult, context: ReportContext) -> str:
         text += findings + ("" if context.quiet else "\n")
     if context.show_summary and not context.quiet:
         failed = diff.result.failed(context.fail_on)
-        tail = io.StringIO()
-        Console(file=tail, force_terminal=context.color, no_color=not context.color,
-                color_system="standard" if context.color else None, width=100_000, highlight=False,
-                soft_wrap=True, emoji=False, markup=False).print(
-            Text(summary_line(diff), style="bold red" if failed else "bold green"))
-        text += tail.getvalue()
+        tail = StyledLines()
+        tail.add((summary_line(diff), "bold red" if failed else "bold green"))
+        text += tail.render(color)
     return text
+
+
+class _BoundedLines(StyledLines):
+    """Object names and values come from the input: each line is bounded like a finding's text."""
+
+    __slots__ = ()
+
+    def add(self, *parts: tuple[str, str]) -> None:
+        super().add(*((bound_text(text), style) for text, style in parts))

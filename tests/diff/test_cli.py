@@ -199,3 +199,18 @@ def test_against_errors(run_cli: Any, repo: Path, tmp_path: Path, monkeypatch: p
     assert nowhere.code == 2 and "no such file or folder" in nowhere.err
     stdin = run_cli("diff", "--against", "HEAD", "-")
     assert stdin.code == 2
+
+
+def test_huge_names_and_values_give_a_short_report(run_cli: Any, tmp_path: Path) -> None:
+    huge = "x" * 100_000
+    old_objects = [service(), statefulset(huge, replicas=2)]
+    new_objects = changed(old_objects, lambda m: m[1]["spec"]["template"]["spec"]["containers"][0].update(
+        image=huge))
+    new_objects = changed(new_objects, lambda m: m[1]["spec"].update(replicas=4))
+    old, new = write(tmp_path / "old.yaml", old_objects), write(tmp_path / "new.yaml", new_objects)
+    result = run_cli("diff", "--color", "never", old, new)
+    assert result.code == 0
+    assert "update-rollout" in result.out and "update-scale" in result.out
+    assert len(result.out) < 20_000, len(result.out)
+    assert max(len(line) for line in result.out.splitlines()) < 1_200
+    assert "x" * 101 not in result.out
