@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
@@ -284,7 +284,7 @@ def _pod_texts(plan: SetPlan, level: int) -> Iterator[str]:
         yield shapes.text("pod", full, make, values)
 
 
-def _claim_texts(claims: list[ClaimPlan], level: int) -> Iterator[str]:
+def _claim_texts(claims: Sequence[ClaimPlan], level: int) -> Iterator[str]:
     """PVCs; slots: 0 the claim name, 1 the pod name, 2 the ordinal."""
     shapes = Shapes()
     for claim in claims:

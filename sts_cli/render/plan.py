@@ -12,11 +12,13 @@ Values that only exist in a cluster are never invented:
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from sts_cli import ordering
 from sts_cli.findings import Finding, Severity
@@ -25,6 +27,61 @@ from sts_cli.model import ClaimTemplate, ServiceView, StatefulSetView
 RUNTIME = "<assigned at run time>"
 DEFAULT_CLUSTER_DOMAIN = "cluster.local"
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+_T = TypeVar("_T")
+
+
+class LazyList(Sequence[_T], Generic[_T]):
+    """A read-only list whose items are made when read: a set of 100,000 pods keeps no plan of each
+    pod, PVC and DNS record, and formatters go through them once or twice.
+
+    Made of sections, each `(length, item)` where `item(i)` makes the i-th item of the section.
+    """
+
+    __slots__ = ("_length", "_sections", "_starts")
+
+    def __init__(self, sections: list[tuple[int, Callable[[int], _T]]] | None = None) -> None:
+        self._sections = [(n, item) for n, item in sections or [] if n > 0]
+        self._starts: list[int] = []
+        total = 0
+        for length, _item in self._sections:
+            self._starts.append(total)
+            total += length
+        self._length = total
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | list[_T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("LazyList index out of range")
+        section = bisect.bisect_right(self._starts, index) - 1
+        return self._sections[section][1](index - self._starts[section])
+
+    def __iter__(self) -> Iterator[_T]:
+        for length, item in self._sections:
+            yield from map(item, range(length))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyList({list(self)!r})"
 
 
 def uid_token(ref: ordering.OwnerRef) -> str:
@@ -131,15 +188,15 @@ class SetPlan:
     replicas: int
     manifest_replicas: int
     service: ServiceStatus
-    pods: list[PodPlan]
-    claims: list[ClaimPlan]
+    pods: Sequence[PodPlan]
+    claims: Sequence[ClaimPlan]
     creation: list[list[str]]
     scale_down: list[list[str]]
     update: ordering.UpdatePlan
-    records: list[DnsRecord]
+    records: Sequence[DnsRecord]
     dns_notes: list[str]
     scale: ordering.ScaleChange | None
-    retained_claims: list[ClaimPlan]
+    retained_claims: Sequence[ClaimPlan]
     notes: list[str]
 
     @property
@@ -386,7 +443,7 @@ def srv_weight(targets: int) -> int:
 
 
 def dns_records(view: StatefulSetView, status: ServiceStatus, options: RenderOptions,
-                ) -> tuple[list[DnsRecord], list[str]]:
+                ) -> tuple[Sequence[DnsRecord], list[str]]:
     """Records cluster DNS serves for the set's pods through the governing Service (fact sheet 7)."""
     records: list[DnsRecord] = []
     notes: list[str] = []
@@ -434,15 +491,35 @@ def dns_records(view: StatefulSetView, status: ServiceStatus, options: RenderOpt
     def when(pod: str) -> str:
         return f"once {pod} has an IP, ready or not" if publish else f"while {pod} is Ready"
 
-    for family in families:
-        rtype = "A" if family == "IPv4" else "AAAA"
-        for pod in pods:
-            records.append(DnsRecord(svc_fqdn, rtype, _ip_token(family, pod), pod=pod, when=when(pod)))
-    for pod in pods:
-        pod_fqdn = fqdn(pod, service.name, service.namespace, domain)
-        for family in families:
-            records.append(DnsRecord(pod_fqdn, "A" if family == "IPv4" else "AAAA", _ip_token(family, pod),
-                                     pod=pod, when=when(pod)))
+    # Made when read, in this order: the Service name's A/AAAA records (family by family), each
+    # pod's own A/AAAA records, the SRV records (port by port), the PTR records.
+    count, width = len(pods), len(families)
+
+    def service_record(i: int) -> DnsRecord:
+        family, pod = families[i // count], pods[i % count]
+        return DnsRecord(svc_fqdn, "A" if family == "IPv4" else "AAAA", _ip_token(family, pod), pod=pod,
+                         when=when(pod))
+
+    def pod_record(i: int) -> DnsRecord:
+        pod, family = pods[i // width], families[i % width]
+        return DnsRecord(fqdn(pod, service.name, service.namespace, domain), "A" if family == "IPv4" else "AAAA",
+                         _ip_token(family, pod), pod=pod, when=when(pod))
+
+    def ptr_record(i: int) -> DnsRecord:
+        pod, family = pods[i // width], families[i % width]
+        return DnsRecord(_ptr_name(family, pod), "PTR", fqdn(pod, service.name, service.namespace, domain),
+                         pod=pod, when=when(pod))
+
+    def srv_records(name: str, number: int, weight: int) -> Callable[[int], DnsRecord]:
+        def srv_record(i: int) -> DnsRecord:
+            pod = pods[i]
+            target = fqdn(pod, service.name, service.namespace, domain)
+            return DnsRecord(name, "SRV", f"0 {weight} {number} {target}", pod=pod, port=number,
+                             priority=0, weight=weight, target=target, when=when(pod))
+        return srv_record
+
+    sections: list[tuple[int, Callable[[int], DnsRecord]]] = [(width * count, service_record),
+                                                              (count * width, pod_record)]
     unnamed = [p for p in service.ports if not p.name]
     for port in service.ports:
         if not port.name:
@@ -453,23 +530,16 @@ def dns_records(view: StatefulSetView, status: ServiceStatus, options: RenderOpt
                          "port of the pods, so the EndpointSlices carry no such port and no SRV record exists")
             continue
         name = f"_{port.name}._{port.protocol}.{svc_fqdn}".lower()
-        weight = srv_weight(len(pods))
-        for pod in pods:
-            target = fqdn(pod, service.name, service.namespace, domain)
-            records.append(DnsRecord(name, "SRV", f"0 {weight} {number} {target}", pod=pod, port=number,
-                                     priority=0, weight=weight, target=target, when=when(pod)))
+        sections.append((count, srv_records(name, number, srv_weight(len(pods)))))
     if unnamed:
         ports = ", ".join(str(p.port) for p in unnamed)
         notes.append(f"unnamed port(s) {ports}: no SRV records (SRV needs a port name)")
     if not service.ports:
         notes.append("the Service has no ports: A/AAAA records only, no SRV")
-    for pod in pods:
-        pod_fqdn = fqdn(pod, service.name, service.namespace, domain)
-        for family in families:
-            records.append(DnsRecord(_ptr_name(family, pod), "PTR", pod_fqdn, pod=pod, when=when(pod)))
+    sections.append((count * width, ptr_record))
     notes.append("SRV priority and weight are the DNS server's choice (shown as CoreDNS sets them: priority 0, "
                  "weight 100 divided among the targets); the port is the pod's endpoint port (targetPort)")
-    return records, notes
+    return LazyList(sections), notes
 
 
 # --- one StatefulSet -----------------------------------------------------------------------------
@@ -516,14 +586,19 @@ def plan_set(view: StatefulSetView, services: list[ServiceView], options: Render
     scale = ordering.scale_change(view, replicas) if options.replicas is not None else None
     scaled = view if options.replicas is None else _with_replicas(view, replicas)
     status = governing_service(scaled, services)
-    pods = [_pod_plan(scaled, ordinal, options) for ordinal in scaled.ordinals]
+    ordinals = scaled.ordinals
+    start = ordinals[0] if ordinals else 0
     templates = unique_claim_templates(scaled)
-    claims = [_claim_plan(scaled, t, ordinal, True) for ordinal in scaled.ordinals for t in templates]
-    retained: list[ClaimPlan] = []
+    per_pod = len(templates)
+    # Pods, PVCs (ordinal by ordinal, claim templates in order) and retained PVCs: made when read.
+    pods = LazyList([(len(ordinals), lambda i: _pod_plan(scaled, start + i, options))])
+    claims = LazyList([(len(ordinals) * per_pod,
+                        lambda i: _claim_plan(scaled, templates[i % per_pod], start + i // per_pod, True))])
+    retained = LazyList[ClaimPlan]()
     if scale is not None and scale.claims_retained:
-        for name in scale.pods_removed[::-1]:
-            ordinal = ordering.ordinal_of(view, name)
-            retained += [_claim_plan(scaled, t, ordinal, False) for t in templates]
+        gone = [ordering.ordinal_of(view, name) for name in scale.pods_removed[::-1]]
+        retained = LazyList([(len(gone) * per_pod,
+                              lambda i: _claim_plan(scaled, templates[i % per_pod], gone[i // per_pod], False))])
     records, dns_notes = dns_records(scaled, status, options)
     if not status.per_pod_records and status.reason:
         dns_notes.insert(0, status.reason)
@@ -543,9 +618,9 @@ def _with_replicas(view: StatefulSetView, replicas: int) -> StatefulSetView:
 
 # Rendering is linear in pods and PVCs (about 1 ms each for the table), and the YAML format
 # writes the pod template once per pod (about 30 us per node): bounded for hostile input.
-MAX_RENDER_REPLICAS = 10_000
-MAX_RENDER_CLAIMS = 100_000
-MAX_RENDER_NODES = 500_000
+MAX_RENDER_REPLICAS = 100_000
+MAX_RENDER_CLAIMS = 1_000_000
+MAX_RENDER_NODES = 5_000_000
 MAX_TEMPLATE_NODES = 20_000  # a real pod template has a few hundred
 
 

@@ -12,6 +12,7 @@ of the time for thousands of rows.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from sts_cli.render import FormatContext
-    from sts_cli.render.plan import RenderResult, SetPlan
+    from sts_cli.render.plan import ClaimPlan, RenderResult, SetPlan
 
 Rows = Callable[[], Iterable[tuple[str, ...]]]  # called once per pass over the rows
 
@@ -88,7 +89,7 @@ def _pod_rows(plan: SetPlan) -> Rows:
 
 def _claim_rows(plan: SetPlan) -> Rows:
     def rows() -> Iterator[tuple[str, ...]]:
-        for claim in [*plan.claims, *plan.retained_claims]:
+        for claim in itertools.chain(plan.claims, plan.retained_claims):
             owner_pod = claim.pod + (" (gone)" if claim.retained else "")
             yield (claim.name, owner_pod, claim.storage or "?", ",".join(claim.access_modes) or "?",
                    claim.storage_class if claim.storage_class is not None else "(default)",
@@ -133,6 +134,16 @@ def _order_rows(plan: SetPlan) -> list[tuple[str, ...]]:
     return rows
 
 
+def _first_claims(plan: SetPlan) -> Iterator[ClaimPlan]:
+    """A PVC of each claim template (its labels stand for all of that template's PVCs)."""
+    seen: set[str] = set()
+    for claim in itertools.chain(plan.claims, plan.retained_claims):
+        if claim.template in seen:
+            return  # PVCs come ordinal by ordinal, each with every claim template
+        seen.add(claim.template)
+        yield claim
+
+
 def _blocks(plan: SetPlan, color: bool) -> Iterator[Block]:
     yield _Text(_header(plan), "bold" if color else "")
     yield _Text(_service_text(plan), ("green" if plan.service.per_pod_records else "yellow") if color else "")
@@ -147,7 +158,7 @@ def _blocks(plan: SetPlan, color: bool) -> Iterator[Block]:
 
     if plan.claims or plan.retained_claims:
         labels_by_template: dict[str, str] = {}
-        for claim in [*plan.claims, *plan.retained_claims]:
+        for claim in _first_claims(plan):
             labels_by_template.setdefault(claim.template, ", ".join(f"{k}={v}" for k, v in claim.labels.items()))
         yield _Text("PVC labels: " + "; ".join(f"{name}: {labels or 'none'}"
                                                for name, labels in labels_by_template.items()))

@@ -182,14 +182,25 @@ class _Writer:
 
 def _in_order(plan: SetPlan) -> Iterator[PodPlan | ClaimPlan]:
     """The objects of one set in creation order (each pod's PVCs first), then the retained PVCs."""
-    by_pod: dict[str, list[ClaimPlan]] = {}
-    for claim in plan.claims:
-        by_pod.setdefault(claim.pod, []).append(claim)
-    pods = {pod.name: pod for pod in plan.pods}
-    for wave in plan.creation:
-        for name in wave:
+    pods, claims = plan.pods, plan.claims
+    per_pod = len(claims) // len(pods) if pods else 0
+    names = [name for wave in plan.creation for name in wave]
+    if len(names) == len(pods) and per_pod * len(pods) == len(claims):
+        # Pods come in creation order (ascending ordinals) and PVCs ordinal by ordinal: no lookup.
+        for index, pod in enumerate(pods):
+            own = claims[index * per_pod:(index + 1) * per_pod]
+            if pod.name != names[index] or any(claim.pod != pod.name for claim in own):
+                raise ValueError(f"render plan out of order at {pod.name}")
+            yield from own
+            yield pod
+    else:
+        by_pod: dict[str, list[ClaimPlan]] = {}
+        for claim in claims:
+            by_pod.setdefault(claim.pod, []).append(claim)
+        by_name = {pod.name: pod for pod in pods}
+        for name in names:
             yield from by_pod.get(name, [])
-            yield pods[name]
+            yield by_name[name]
     yield from plan.retained_claims
 
 
