@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from sts_cli.findings import Finding, Location, Severity
+from sts_cli.findings import Finding, Location, Severity, bound_text
 from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_inputs, read_source
 from sts_cli.yamlparse import Limits
 
@@ -56,6 +56,11 @@ class CheckedObject:
     location: Location
     key: str
     findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Shown in reports (JUnit test case names, JSON objects): bounded like a finding's text.
+        self.name = bound_text(self.name)
+        self.kind = bound_text(self.kind)
 
 
 @dataclass(slots=True)
@@ -488,7 +493,7 @@ def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateO
     for checked in collected.objects:
         summary.objects[checked.kind] += 1
     for obj in collected.others:
-        summary.skipped[obj.kind] += 1
+        summary.skipped[bound_text(obj.kind)] += 1
 
     order = {source.origin: index for index, source in enumerate(loaded)}
     findings.sort(key=lambda f: (order.get(f.location.file, len(order)), *f.sort_key()))

@@ -157,8 +157,6 @@ def test_huge_values_with_spaces_are_bounded_too(run_cli: Any, tmp_path: Path) -
     assert any("' (90,002 characters)" in f["message"] for f in report["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="the checked objects' names (json `objects`, junit test case names) "
-                                       "come unbounded from sts_cli/engine.py (CheckedObject(..., obj.name, ...))")
 def test_whole_reports_stay_small(run_cli: Any, huge_file: Path) -> None:
     for fmt in ("json", "junit"):
         assert len(run_cli("validate", str(huge_file), "-f", fmt).out) < 60_000
