@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -237,6 +238,33 @@ def _simple(text: str) -> bool:
     return cell_len(text) == len(text)
 
 
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _wrap(text: str, width: int) -> list[str] | None:
+    """rich's word wrap of a line of one-cell characters whose words all fit in `width` (None if a
+    word is longer: rich folds it, which is left to rich): each line padded to `width`.
+
+    A word (with the spaces after it) goes on the current line if its visible part fits in what
+    is left; otherwise it starts the next line. Spaces past the width are dropped.
+    """
+    lines: list[str] = []
+    line_start = offset = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        size = len(word.rstrip())
+        if size > width:
+            return None
+        start = match.start()
+        if offset + size > width and offset and start:
+            lines.append(text[line_start:start])
+            line_start, offset = start, len(word)
+        else:
+            offset += len(word)
+    lines.append(text[line_start:])
+    return [line[:width].ljust(width) for line in lines]
+
+
 class _PlainTable:
     """What rich prints for `spec` without colour, body rows written directly."""
 
@@ -259,6 +287,10 @@ class _PlainTable:
         parts = cell.split("\n")
         if all(_simple(part) and len(part) <= inner for part in parts):
             return [f" {part}{' ' * (inner - len(part))} " for part in parts]
+        if len(parts) == 1 and _simple(cell):
+            wrapped = _wrap(cell, inner)
+            if wrapped is not None:
+                return [f" {line} " for line in wrapped]
         from rich.padding import Padding
 
         console = self.output.console
@@ -270,9 +302,10 @@ class _PlainTable:
     def lines(self) -> Iterator[str]:
         spec = self.spec
         widest = [self._measure(column) if spec.show_header else 0 for column in spec.columns]
+        measure = self._measure
         for row in spec.rows():
             for index, cell in enumerate(row):
-                size = self._measure(cell)
+                size = len(cell) if cell.isascii() and cell.isprintable() else measure(cell)
                 if size > widest[index]:
                     widest[index] = size
         # Measurements are capped at the width available, so the stand-in's cells need be no wider.
@@ -289,7 +322,12 @@ class _PlainTable:
         widths, head, bottom = frame
         overflows = [_overflow(spec, index) for index in range(len(widths))]
         yield from head
+        inners = [width - 2 for width in widths]
         for row in spec.rows():
+            line = _fast_row(row, inners)
+            if line is not None:
+                yield line
+                continue
             cells = [self._cell(cell, width, overflow)
                      for cell, width, overflow in zip(row, widths, overflows, strict=True)]
             height = max(len(lines) for lines in cells)
@@ -297,6 +335,15 @@ class _PlainTable:
                 yield "│" + "│".join(lines[index] if index < len(lines) else " " * width
                                      for lines, width in zip(cells, widths, strict=True)) + "│"
         yield bottom
+
+
+def _fast_row(row: tuple[str, ...], inners: list[int]) -> str | None:
+    """A row whose cells are all short lines of one-cell characters, as rich draws it (else None)."""
+    for cell, inner in zip(row, inners, strict=True):
+        if not cell or len(cell) > inner or not cell.isprintable() or not (
+                cell.isascii() or cell.replace("→", "").isascii()):
+            return None
+    return "│ " + " │ ".join(cell.ljust(inner) for cell, inner in zip(row, inners, strict=True)) + " │"
 
 
 def _frame(drawn: list[str], show_header: bool) -> tuple[list[int], list[str], str] | None:
