@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sts_cli import ordering
 from sts_cli.findings import Finding
-from sts_cli.render.templates import NUMBER_MARK, Shapes, Template, batched, slot
+from sts_cli.render.templates import NUMBER_MARK, Shapes, Template, batched, slot, whole_lines
 
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
@@ -166,8 +166,8 @@ def _document_streamed(result: RenderResult) -> dict[str, Any]:
 
 
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
-    """The document in pieces of about 64 kB."""
-    return batched(itertools.chain(_write(_document_streamed(result), 0), ["\n"]))
+    """The document in pieces of whole lines (about 64 kB)."""
+    return whole_lines(batched(itertools.chain(_write(_document_streamed(result), 0), ["\n"])))
 
 
 def render(result: RenderResult, context: FormatContext) -> str:

@@ -41,7 +41,7 @@ class LazyList(Sequence[_T], Generic[_T]):
 
     __slots__ = ("_length", "_sections", "_starts")
 
-    def __init__(self, sections: list[tuple[int, Callable[[int], _T]]] | None = None) -> None:
+    def __init__(self, sections: Sequence[tuple[int, Callable[[int], _T]]] | None = None) -> None:
         self._sections = [(n, item) for n, item in sections or [] if n > 0]
         self._starts: list[int] = []
         total = 0

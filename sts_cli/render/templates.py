@@ -88,3 +88,18 @@ class Shapes:
             return real
         except NoTemplate:
             return full()
+
+
+def whole_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """`pieces` regrouped so that each ends at the end of a line (the last one may not)."""
+    pending: list[str] = []
+    for piece in pieces:
+        cut = piece.rfind("\n") + 1
+        if not cut:
+            pending.append(piece)
+            continue
+        pending.append(piece[:cut])
+        yield "".join(pending)
+        pending = [piece[cut:]] if cut < len(piece) else []
+    if pending:
+        yield "".join(pending)
