@@ -270,3 +270,10 @@ def test_lazy_list_behaves_as_a_list() -> None:
     assert LazyList[int]() == [] and not LazyList[int]()
     with pytest.raises(IndexError):
         lazy[5]
+
+
+def test_colour_table_same_as_the_reference() -> None:
+    context = FormatContext(width=100, color=True)
+    text = formatter("table")(_result("scale-down-retain"), context)
+    assert "\x1b[" in text
+    assert text == _reference("table")(_result("scale-down-retain"), context)
