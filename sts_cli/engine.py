@@ -25,7 +25,7 @@ from sts_cli.yamlparse import Limits
 if TYPE_CHECKING:
     from sts_cli.cache import Cache
     from sts_cli.documents import LoadedSource, ManifestObject
-    from sts_cli.filecheck import FileResult
+    from sts_cli.filecheck import BlockStore, FileResult
     from sts_cli.model import ServiceView, StatefulSetView
     from sts_cli.rules.base import Rule
 
@@ -124,8 +124,15 @@ class _Collected:
     # files are made once every file is in: a run then keeps no small objects scattered among the
     # parse trees of later files (which would keep the memory of those trees from being reused).
     files: list[tuple[int, Any, Any]] = field(default_factory=list)
-    store: bytearray = field(default_factory=bytearray)
+    # The encoded copies of the compact objects and the records of each file, deflated by blocks.
+    store: BlockStore = field(default_factory=lambda: _block_store())
     object_count: int = 0
+
+
+def _block_store() -> BlockStore:
+    from sts_cli.filecheck import BlockStore
+
+    return BlockStore()
 
 
 def load_inputs(inputs: list[str], options: ValidateOptions) -> tuple[list[LoadedSource], list[SourceSkip]]:
@@ -177,8 +184,7 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
             if found.findings:
                 findings[position] = found.findings
         encoded = marshal.dumps(records)
-        collected.files.append((index, (len(store), len(encoded)), findings))
-        store += encoded
+        collected.files.append((index, (store.append(encoded), len(encoded)), findings))
         loaded.objects = []
     return collected
 
@@ -200,8 +206,7 @@ def _expand(collected: _Collected) -> None:
             pairs: Iterable[tuple[ManifestObject, ObjectResult]] = zip(objects, results, strict=True)
         else:
             at, size = results
-            with memoryview(store) as whole, whole[at:at + size] as view:
-                records = marshal.loads(view)
+            records = marshal.loads(store.read(at, size))
             objects, found_list = [], []
             origin = loaded.origin
             # One empty list for objects without findings: `_finish` gives each its own list.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import marshal
 import sys
+import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -437,13 +438,78 @@ class PackedPositions(PositionIndex):
         self._offsets = None
 
 
+class BlockStore:
+    """Bytes appended one after the other and read back by offset, kept deflated a block at a time.
+
+    The parent appends the encoded copy of every object it keeps (about 700 bytes each, 16 MB at
+    20,000 documents); blocks of `BLOCK` bytes, where the same keys and labels repeat from one
+    object to the next, deflate to about a tenth of that (in about 3 ms a block). Offsets count
+    the bytes as appended. Reading inflates the block it falls in and keeps the last one, so the
+    parent's passes over the objects in input order inflate each block once per pass.
+    """
+
+    __slots__ = ("_blocks", "_last", "_last_index", "_tail")
+
+    BLOCK = 32 * 1024
+
+    def __init__(self) -> None:
+        self._blocks: list[bytes] = []
+        self._tail = bytearray()
+        self._last = b""
+        self._last_index = -1
+
+    def __len__(self) -> int:
+        return len(self._blocks) * self.BLOCK + len(self._tail)
+
+    @property
+    def stored(self) -> int:
+        """Bytes held: the deflated blocks and the tail not yet deflated."""
+        return sum(len(block) for block in self._blocks) + len(self._tail)
+
+    def append(self, data: bytes | bytearray) -> int:
+        """Append `data`; returns its offset."""
+        at = len(self)
+        tail = self._tail
+        tail += data
+        size = self.BLOCK
+        while len(tail) >= size:
+            self._blocks.append(zlib.compress(tail[:size], 1))
+            del tail[:size]
+        return at
+
+    def _block(self, index: int) -> bytes | bytearray:
+        if index == len(self._blocks):
+            return self._tail
+        if index != self._last_index:
+            self._last = zlib.decompress(self._blocks[index])
+            self._last_index = index
+        return self._last
+
+    def read(self, at: int, size: int) -> bytes:
+        """The `size` bytes appended at offset `at`."""
+        if at < 0 or size < 0 or at + size > len(self):
+            raise IndexError("outside the stored bytes")
+        index, offset = divmod(at, self.BLOCK)
+        block = self._block(index)
+        if offset + size <= len(block):
+            return bytes(block[offset:offset + size])
+        parts = []
+        while size > 0:
+            block = self._block(index)
+            piece = block[offset:offset + size]
+            parts.append(bytes(piece))
+            size -= len(piece)
+            index, offset = index + 1, 0
+        return b"".join(parts)
+
+
 # The storage of ManifestObject's `data` and `positions`, which CompactObject fills only once decoded.
 _DATA_SLOT: Any = ManifestObject.__dict__["data"]
 _POSITIONS_SLOT: Any = ManifestObject.__dict__["positions"]
 
 
 def restore_compact(origin: str, document: int, start: Pos, item: int | None, helm: HelmSource | None,
-                    identity: tuple[str, str, str, str, bool], blob: bytes | bytearray, at: int = 0,
+                    identity: tuple[str, str, str, str, bool], blob: bytes | bytearray | BlockStore, at: int = 0,
                     size: int = -1) -> CompactObject:
     """A CompactObject from its parts; `blob[at:at + size]` holds its encoded copy (all of it by default)."""
     new = object.__new__(CompactObject)
@@ -472,7 +538,7 @@ class CompactObject(ManifestObject):
     __slots__ = ("_api_version", "_at", "_blob", "_kind", "_name", "_namespace", "_size", "_suppressible")
     _api_version: str
     _at: int
-    _blob: bytes | bytearray
+    _blob: bytes | bytearray | BlockStore
     _kind: str
     _name: str
     _namespace: str
@@ -497,17 +563,21 @@ class CompactObject(ManifestObject):
         return self._kind, self._api_version, self._name, self._namespace, self._suppressible
 
     def encoded(self) -> bytes:
-        if self._at == 0 and self._size == len(self._blob) and type(self._blob) is bytes:
-            return self._blob
-        return bytes(self._blob[self._at:self._at + self._size])
+        blob = self._blob
+        if isinstance(blob, BlockStore):
+            return blob.read(self._at, self._size)
+        if self._at == 0 and self._size == len(blob) and type(blob) is bytes:
+            return blob
+        return bytes(blob[self._at:self._at + self._size])
 
-    def stored_in(self, buffer: bytearray) -> tuple[int, int]:
+    def stored_in(self, buffer: bytearray | BlockStore) -> tuple[int, int]:
         """Append the encoded copy to `buffer`: (offset, size), for `restore_compact`."""
+        if isinstance(buffer, BlockStore):
+            blob = self._blob
+            whole = not isinstance(blob, BlockStore) and self._at == 0 and self._size == len(blob)
+            return buffer.append(blob if whole and not isinstance(blob, BlockStore) else self.encoded()), self._size
         at = len(buffer)
-        if self._at == 0 and self._size == len(self._blob):
-            buffer += self._blob
-        else:
-            buffer += self.encoded()
+        buffer += self.encoded()
         return at, self._size
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -515,8 +585,12 @@ class CompactObject(ManifestObject):
                            self.encoded()))
 
     def _decode(self) -> tuple[dict[str, Any], PackedPositions]:
-        with memoryview(self._blob) as whole, whole[self._at:self._at + self._size] as view:
-            data, typecode, raw, base = marshal.loads(view)
+        blob = self._blob
+        if isinstance(blob, BlockStore):
+            data, typecode, raw, base = marshal.loads(blob.read(self._at, self._size))
+        else:
+            with memoryview(blob) as whole, whole[self._at:self._at + self._size] as view:
+                data, typecode, raw, base = marshal.loads(view)
         packed = array(typecode)
         packed.frombytes(raw)
         return data, PackedPositions(data, packed, base)

@@ -17,7 +17,7 @@ import pytest
 from sts_cli import engine, parallel
 from sts_cli.documents import ManifestObject, load_source
 from sts_cli.engine import ValidateOptions
-from sts_cli.filecheck import CompactObject, check_source, restore_compact
+from sts_cli.filecheck import BlockStore, CompactObject, check_source, restore_compact
 from sts_cli.model import service_view, statefulset_view, string_map
 from sts_cli.sources import Source
 from sts_cli.suppress import object_suppressions
@@ -198,4 +198,39 @@ def test_the_parent_keeps_a_few_hundred_bytes_per_object(tmp_path: Path) -> None
     engine._expand(collected)
     assert collected.object_count == 300
     assert len(collected.store) / collected.object_count < 1000
+    assert collected.store.stored / collected.object_count < 250  # deflated by blocks
     assert all(obj._decoded() is None for obj in collected.kept_statefulsets + collected.kept_services)
+
+
+def test_block_store_reads_back_every_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BlockStore, "BLOCK", 64)
+    store = BlockStore()
+    pieces = [bytes([n % 251]) * (n * 7 % 150) + str(n).encode() for n in range(200)]
+    spans = [(store.append(piece), len(piece)) for piece in pieces]
+    assert len(store) == sum(len(piece) for piece in pieces)
+    assert store.stored < len(store)  # full blocks are deflated, the tail is kept as it is
+    for piece, (at, size) in zip(pieces, spans, strict=True):  # in order, then in any order
+        assert store.read(at, size) == piece
+    for piece, (at, size) in reversed(list(zip(pieces, spans, strict=True))):
+        assert store.read(at, size) == piece
+    assert store.read(len(store), 0) == b""
+    with pytest.raises(IndexError):
+        store.read(len(store) - 1, 2)
+
+
+def test_compact_objects_in_a_block_store_read_and_pickle_as_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BlockStore, "BLOCK", 256)
+    full, compact = checked()
+    store = BlockStore()
+    store.append(b"unrelated")
+    spans = [obj.stored_in(store) for obj in compact]
+    for whole, obj, (at, size) in zip(full, compact, spans, strict=True):
+        stored = restore_compact(obj.origin, obj.document, obj.start, obj.item, obj.helm, obj.identity(), store,
+                                 at, size)
+        assert stored.encoded() == obj.encoded()
+        assert stored.stored_in(BlockStore()) == (0, obj.size)
+        copy = pickle.loads(pickle.dumps(stored))
+        for other in (stored, copy):
+            assert other.data == obj.data and other.peek() == obj.data
+            assert other.location(("metadata", "name"), True) == whole.location(("metadata", "name"), True)
+        assert type(copy._blob) is bytes
