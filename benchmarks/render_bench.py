@@ -66,7 +66,8 @@ def main() -> None:
             path = Path(folder, f"web{replicas}.yaml")
             path.write_text(re.sub(r"replicas: 3\b", f"replicas: {replicas}", source), encoding="utf-8")
             for fmt in args.formats:
-                seconds, peak = _measure([*sts, "render", str(path), "-f", fmt, "--no-config"], args.runs)
+                command = [*sts, "render", str(path), "-f", fmt, "--no-config", "--max-replicas", str(replicas)]
+                seconds, peak = _measure(command, args.runs)
                 print(f"{replicas:>9} {fmt:8} {seconds:>8.2f} {peak / 1024:>9.1f}", flush=True)
 
 

@@ -46,6 +46,9 @@ def render_command(
                                               help="Cluster DNS domain (default: cluster.local)."),
     replicas: int | None = typer.Option(None, "--replicas", metavar="N", min=0,
                                         help="Preview a scale to N replicas: pods and PVCs that appear or go."),
+    max_replicas: int = typer.Option(10_000, "--max-replicas", metavar="N", min=1,
+                                     help="Draw StatefulSets of up to N pods (and 10 PVCs and 300 pod template "
+                                          "values per pod); larger ones are refused as render-too-large."),
     select: str | None = typer.Option(None, "--select", metavar="NAME",
                                       help="Render only this StatefulSet (NAME or NAMESPACE/NAME)."),
     color: str = typer.Option("auto", "--color", help="auto, always or never (table format)."),
@@ -91,7 +94,7 @@ def render_command(
     except UsageError as exc:
         raise usage_error(str(exc)) from None
     options = RenderOptions(kubernetes_version=behaviour_version, cluster_domain=domain,
-                            namespace=default_namespace, replicas=replicas)
+                            namespace=default_namespace, replicas=replicas, max_replicas=max_replicas)
     try:
         result = render_loaded(loaded, options, select)
     except SelectError as exc:

@@ -85,7 +85,7 @@ def render_loaded(loaded: list[LoadedSource], options: RenderOptions, select: st
     for view in sets:
         # --replicas N previews another size: it is bounded like spec.replicas.
         sized = view if options.replicas is None else dataclasses.replace(view, replicas=options.replicas)
-        broken = render_problems(sized)
+        broken = render_problems(sized, options.max_replicas)
         if broken:
             result.problems.extend(broken)
             continue

@@ -95,6 +95,7 @@ class RenderOptions:
     cluster_domain: str = DEFAULT_CLUSTER_DOMAIN
     namespace: str = "default"
     replicas: int | None = None
+    max_replicas: int = 10_000  # MAX_RENDER_REPLICAS: the largest set drawn (--max-replicas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,10 +620,10 @@ def _with_replicas(view: StatefulSetView, replicas: int) -> StatefulSetView:
 # Rendering is linear in pods and PVCs (about 45 us each for the table, 15 us for YAML, pods and
 # PVCs made when read and the output streamed), and the YAML and JSON formats write the pod
 # template once per pod (output grows with replicas times template values): bounded for hostile
-# input, with room for 100,000 pods of a 300-value template.
-MAX_RENDER_REPLICAS = 100_000
-MAX_RENDER_CLAIMS = 1_000_000
-MAX_RENDER_NODES = 30_000_000
+# input. `--max-replicas N` raises the bound: N pods, 10 PVCs and 300 template values per pod.
+MAX_RENDER_REPLICAS = 10_000
+MAX_RENDER_CLAIMS = 100_000
+MAX_RENDER_NODES = 500_000
 MAX_TEMPLATE_NODES = 20_000  # a real pod template has a few hundred
 
 
@@ -640,8 +641,17 @@ def _nodes_at_least(value: Any, limit: int) -> int:
     return count
 
 
-def render_problems(view: StatefulSetView) -> list[Finding]:
-    """Reasons the controller could never create pods for this StatefulSet (an empty list: renderable)."""
+def render_limits(max_replicas: int = MAX_RENDER_REPLICAS) -> tuple[int, int, int]:
+    """Pods, PVCs and pod template values times pods that sts renders, for `--max-replicas`."""
+    if max_replicas <= MAX_RENDER_REPLICAS:
+        return max_replicas, MAX_RENDER_CLAIMS, MAX_RENDER_NODES
+    return max_replicas, max(MAX_RENDER_CLAIMS, 10 * max_replicas), max(MAX_RENDER_NODES, 300 * max_replicas)
+
+
+def render_problems(view: StatefulSetView, max_replicas: int = MAX_RENDER_REPLICAS) -> list[Finding]:
+    """Reasons the controller could never create pods for this StatefulSet (an empty list: renderable),
+    and sizes beyond what sts draws (`max_replicas`, see `render_limits`)."""
+    most_pods, most_claims, most_nodes = render_limits(max_replicas)
     obj = view.obj
     out: list[Finding] = []
 
@@ -680,16 +690,15 @@ def render_problems(view: StatefulSetView) -> list[Finding]:
     if view.replicas < 0:
         problem("render-negative-replicas", f"spec.replicas is {view.replicas}: must be 0 or more",
                 ("spec", "replicas"), "use a number >= 0")
-    elif view.replicas > MAX_RENDER_REPLICAS or \
-            view.replicas * len(view.claim_templates) > MAX_RENDER_CLAIMS:
-        problem("render-too-large", f"spec.replicas is {view.replicas}: sts renders at most {MAX_RENDER_REPLICAS} "
-                f"pods and {MAX_RENDER_CLAIMS} PVCs", ("spec", "replicas"),
-                "is this many pods intended? sts does not draw them one by one")
+    elif view.replicas > most_pods or view.replicas * len(view.claim_templates) > most_claims:
+        problem("render-too-large", f"spec.replicas is {view.replicas}: sts renders at most {most_pods} "
+                f"pods and {most_claims} PVCs", ("spec", "replicas"),
+                "is this many pods intended? `--max-replicas N` draws up to N pods")
     elif (template_nodes := _nodes_at_least(obj.get(("spec", "template")), MAX_TEMPLATE_NODES)) \
-            > MAX_TEMPLATE_NODES or view.replicas * template_nodes > MAX_RENDER_NODES:
+            > MAX_TEMPLATE_NODES or view.replicas * template_nodes > most_nodes:
         more = "+" if template_nodes > MAX_TEMPLATE_NODES else ""
         problem("render-too-large", f"the pod template has {template_nodes}{more} values (aliases expanded), "
-                f"times {view.replicas} pods: sts renders at most {MAX_RENDER_NODES}", ("spec", "template"),
+                f"times {view.replicas} pods: sts renders at most {most_nodes}", ("spec", "template"),
                 "a real pod template has a few hundred values: look for YAML aliases that repeat large parts")
     if view.ordinals_start < 0:
         problem("render-negative-start", f"spec.ordinals.start is {view.ordinals_start}: must be 0 or more",

@@ -124,3 +124,25 @@ def test_closed_stdout_ends_quietly(fmt: str) -> None:
     assert done.stdout == ("---\n" if fmt == "yaml" else "StatefulSet data/db  (examples/database.yaml:23)\n")
     assert done.stderr == ""
     assert done.returncode == 0
+
+
+def test_max_replicas_bounds_what_is_drawn(run_cli: Any) -> None:
+    refused = run_cli("render", "-", "-f", "dns", "--replicas", "12001", "--no-config", stdin=WEB)
+    assert refused.code == 1
+    assert "render-too-large spec.replicas is 12001: sts renders at most 10000 pods and 100000 PVCs" in refused.err
+    assert "`--max-replicas N` draws up to N pods" in refused.err
+    drawn = run_cli("render", "-", "-f", "dns", "--replicas", "12001", "--max-replicas", "12001", "--no-config",
+                    stdin=WEB)
+    assert drawn.code == 0, drawn.err
+    assert "<ipv4-reversed:web-12000>.in-addr.arpa." in drawn.out
+    lower = run_cli("render", "-", "-f", "dns", "--max-replicas", "2", "--no-config", stdin=WEB)
+    assert lower.code == 1 and "sts renders at most 2 pods" in lower.err
+    assert run_cli("render", "-", "--max-replicas", "0", "--no-config", stdin=WEB).code == 2
+
+
+def test_render_limits_grow_with_max_replicas() -> None:
+    from sts_cli.render.plan import render_limits
+
+    assert render_limits() == (10_000, 100_000, 500_000)
+    assert render_limits(50) == (50, 100_000, 500_000)
+    assert render_limits(100_000) == (100_000, 1_000_000, 30_000_000)
