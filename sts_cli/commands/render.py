@@ -67,6 +67,7 @@ def render_command(
     from sts_cli import __version__
     from sts_cli.engine import ValidateOptions, load_inputs
     from sts_cli.render import FORMATS, FormatContext, RenderOptions, SelectError, render_loaded, streamer
+    from sts_cli.report.styled import printable
     from sts_cli.report.text_report import finding_line
     from sts_cli.sources import UsageError
 
@@ -106,12 +107,13 @@ def render_command(
     for problem in result.problems:
         typer.echo(finding_line(problem), err=True)
         if problem.hint:
-            typer.echo(f"    hint: {problem.hint}", err=True)
+            typer.echo(printable(f"    hint: {problem.hint}"), err=True)
     if result.problems and result.sets:
         typer.echo(f"sts: rendered {len(result.sets)} StatefulSet(s); {len(result.problems)} problem(s) above",
                    err=True)
     for chunk in chunks:  # written as it is made: a large set is never held whole
-        typer.echo(chunk, nl=False)
+        # Click strips ANSI codes from output that is not a terminal unless told otherwise.
+        typer.echo(chunk, nl=False, color=colored or None)
     if result.unreadable:
         return 2
     return 1 if result.problems else 0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sts_cli.findings import Finding, Severity
 from sts_cli.report import ReportContext
-from sts_cli.report.styled import StyledLines
+from sts_cli.report.styled import StyledLines, printable
 
 if TYPE_CHECKING:
     from sts_cli.engine import Summary, ValidationResult
@@ -20,7 +20,8 @@ def finding_line(finding: Finding) -> str:
     loc = finding.location
     where = f" ({', '.join(part for part in (finding.object, finding.path) if part)})" \
         if finding.object or finding.path else ""
-    return f"{loc.file}:{loc.line}:{loc.column}: {finding.severity.label} {finding.rule} {finding.message}{where}"
+    return printable(f"{loc.file}:{loc.line}:{loc.column}: {finding.severity.label} {finding.rule} "
+                     f"{finding.message}{where}")
 
 
 def _plural(count: int, word: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,13 @@ def test_render_limits_grow_with_max_replicas() -> None:
     assert render_limits() == (10_000, 100_000, 500_000)
     assert render_limits(50) == (50, 100_000, 500_000)
     assert render_limits(100_000) == (100_000, 1_000_000, 30_000_000)
+
+
+def test_color_always_keeps_its_colours_on_a_pipe(run_cli: Any) -> None:
+    coloured = run_cli("render", "--color", "always", "examples/web.yaml")
+    plain = run_cli("render", "--color", "never", "examples/web.yaml")
+    assert coloured.code == plain.code == 0
+    assert "\x1b[" in coloured.out and "\x1b[" not in plain.out
+    stripped = re.sub(r"\x1b\[[0-9;]*m", "", coloured.out)
+    # rich pads a styled title to the table's width: the same text, but for trailing spaces
+    assert [line.rstrip() for line in stripped.splitlines()] == [line.rstrip() for line in plain.out.splitlines()]
