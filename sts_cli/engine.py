@@ -45,22 +45,81 @@ class ValidateOptions:
     cache_dir: str | None = None
 
 
-@dataclass(slots=True)
+# The findings of a CheckedObject that has none (most of them), until it is given its own list.
+_NO_FINDINGS: list[Finding] = []
+
+
 class CheckedObject:
-    """One StatefulSet or Service (or a mistaken kind), with its findings: a JUnit test case."""
+    """One StatefulSet or Service (or a mistaken kind), with its findings: a JUnit test case.
 
-    origin: str
-    document: int
-    name: str
-    kind: str
-    location: Location
-    key: str
-    findings: list[Finding] = field(default_factory=list)
+    Made for every object of a run, so kept small: where the object starts and its key are
+    worked out when read from the position and List item (`at`) when they take the usual form,
+    and objects without findings share one empty list (give an object a list of its own before
+    adding to it).
+    """
 
-    def __post_init__(self) -> None:
+    __slots__ = ("_place", "_where", "document", "findings", "kind", "name", "origin")
+
+    def __init__(self, origin: str, document: int, name: str, kind: str, location: Location, key: str,
+                 findings: list[Finding] | None = None) -> None:
+        self.origin = origin
+        self.document = document
         # Shown in reports (JUnit test case names, JSON objects): bounded like a finding's text.
-        self.name = bound_text(self.name)
-        self.kind = bound_text(self.kind)
+        self.name = bound_text(name)
+        self.kind = bound_text(kind)
+        self.findings = findings if findings is not None else []
+        self._where: Location | tuple[int, int] = location
+        self._place: str | int | None = key
+
+    @classmethod
+    def at(cls, origin: str, document: int, name: str, kind: str, start: tuple[int, int], item: int | None,
+           findings: list[Finding]) -> CheckedObject:
+        """The record of the object of `origin` and `document` (List `item`) starting at 0-based `start`."""
+        new = cls.__new__(cls)
+        new.origin, new.document, new.findings = origin, document, findings
+        new.name, new.kind = bound_text(name), bound_text(kind)
+        new._where, new._place = start, item
+        return new
+
+    @property
+    def location(self) -> Location:
+        where = self._where
+        if isinstance(where, Location):
+            return where
+        return Location(self.origin, where[0] + 1, where[1] + 1, self.document)
+
+    @location.setter
+    def location(self, value: Location) -> None:
+        self._where = value
+
+    @property
+    def key(self) -> str:
+        place = self._place
+        return place if isinstance(place, str) else f"{self.origin}\0{self.document}\0{place}"
+
+    @key.setter
+    def key(self, value: str) -> None:
+        self._place = value
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.origin, self.document, self.name, self.kind, self.location, self.key, self.findings)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CheckedObject):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return ("CheckedObject(origin={!r}, document={!r}, name={!r}, kind={!r}, location={!r}, key={!r}, "
+                "findings={!r})".format(*self._fields()))
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return self._fields()
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
 
 
 @dataclass(slots=True)
@@ -209,8 +268,8 @@ def _expand(collected: _Collected) -> None:
             records = marshal.loads(store.read(at, size))
             objects, found_list = [], []
             origin = loaded.origin
-            # One empty list for objects without findings: `_finish` gives each its own list.
-            none: list[Finding] = []
+            # One empty list for objects without findings: `_finish` gives a list to those with some.
+            none = _NO_FINDINGS
             for position, (document, start, item, helm, identity, blob_at, blob_size, code) in enumerate(records):
                 objects.append(restore_compact(origin, document, start, item,
                                                HelmSource(*helm) if helm is not None else None, identity, store,
@@ -224,9 +283,11 @@ def _expand(collected: _Collected) -> None:
                 collected.others.append(obj)
                 continue
             kind = found.kind
-            checked = CheckedObject(obj.origin, obj.document, obj.name,
-                                    kind.value if kind else obj.kind or "<no kind>",
-                                    obj.location(), obj.key, found.findings)
+            name = kind.value if kind else obj.kind or "<no kind>"
+            checked = (CheckedObject.at(obj.origin, obj.document, obj.name, name, obj.start, obj.item,
+                                        found.findings) if obj.compact
+                       else CheckedObject(obj.origin, obj.document, obj.name, name, obj.location(), obj.key,
+                                          found.findings))
             collected.objects.append(checked)
             if kind is None:
                 continue
@@ -238,12 +299,13 @@ def _expand(collected: _Collected) -> None:
 
 def _views(collected: _Collected, namespace: str) -> None:
     """The views the rules and suppressions read, built once."""
-    from sts_cli.model import service_view, statefulset_view
+    from sts_cli.model import Shared, service_view, statefulset_view
 
     if collected.statefulsets or collected.services:
         return
-    collected.statefulsets = [statefulset_view(obj, namespace) for obj in collected.kept_statefulsets]
-    collected.services = [service_view(obj, namespace) for obj in collected.kept_services]
+    shared = Shared()
+    collected.statefulsets = [statefulset_view(obj, namespace, shared) for obj in collected.kept_statefulsets]
+    collected.services = [service_view(obj, namespace, shared) for obj in collected.kept_services]
 
 
 def _turned_on(rule: Rule, options: ValidateOptions) -> bool:
@@ -503,14 +565,15 @@ def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateO
     order = {source.origin: index for index, source in enumerate(loaded)}
     findings.sort(key=lambda f: (order.get(f.location.file, len(order)), *f.sort_key()))
     # Per-object grouping for JUnit and the "invalid" count: findings land on the object they name.
-    by_key = {checked.key: checked for checked in collected.objects}
-    for checked in collected.objects:
-        checked.findings = []
+    # The views and slim copies are let go first; only objects some finding names get a list.
+    objects = collected.objects
+    collected.statefulsets, collected.services, collected.others = [], [], []
+    collected.kept_statefulsets, collected.kept_services, collected.schema_paths = [], [], {}
+    by_key: dict[str, list[Finding]] = {}
     for finding in findings:
         summary.findings[finding.severity] += 1
-        target = by_key.get(finding.object_key)
-        if target is not None:
-            target.findings.append(finding)
-    summary.invalid = sum(1 for c in collected.objects if any(
-        f.severity is Severity.ERROR for f in c.findings))
+        by_key.setdefault(finding.object_key, []).append(finding)
+    for checked in reversed(objects):  # (were two objects to share a key, the last one takes its findings)
+        checked.findings = by_key.pop(checked.key, _NO_FINDINGS) if by_key else _NO_FINDINGS
+    summary.invalid = sum(1 for c in objects if any(f.severity is Severity.ERROR for f in c.findings))
     return ValidationResult(findings, summary, [s.origin for s in loaded], collected.objects, [], [], skipped)

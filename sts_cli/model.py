@@ -179,6 +179,30 @@ _NO_CLAIMS: list[ClaimTemplate] = []
 _POD_SPEC_SLOT: Any = StatefulSetView.__dict__["pod_spec"]
 
 
+class Shared:
+    """Equal label maps and Service port lists made one value for the views of a run.
+
+    The views of thousands of objects hold the same maps again and again (a StatefulSet's
+    `matchLabels` and the selectors of its Services, the same ports on every Service of an
+    application): views built with one `Shared` hold one of each. Maps are told apart with the
+    order of their entries, so a shared map reads exactly as the object's own. Nothing a view
+    holds is ever changed once built, so sharing is safe; the tables are needed only while
+    views are built.
+    """
+
+    __slots__ = ("maps", "ports")
+
+    def __init__(self) -> None:
+        self.maps: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        self.ports: dict[tuple[ServicePort, ...], list[ServicePort]] = {}
+
+    def map(self, value: dict[str, str]) -> dict[str, str]:
+        return self.maps.setdefault(tuple(value.items()), value) if value else value
+
+    def port_list(self, value: list[ServicePort]) -> list[ServicePort]:
+        return self.ports.setdefault(tuple(value), value)
+
+
 def _pod_spec(data: dict[str, Any]) -> dict[str, Any]:
     return _map(_map(_map(data.get("spec")).get("template")).get("spec"))
 
@@ -202,7 +226,8 @@ class _CompactStatefulSetView(StatefulSetView):
         _POD_SPEC_SLOT.__set__(self, value)
 
 
-def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSetView:
+def statefulset_view(obj: ManifestObject, default_namespace: str, shared: Shared | None = None) -> StatefulSetView:
+    """`shared`: one value for equal selectors among the views built with it."""
     data = obj.peek()
     spec = _map(data.get("spec"))
     template = _map(spec.get("template"))
@@ -231,6 +256,9 @@ def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSet
                 claim_spec.get("storageClassName"), str) else None,
             volume_mode=_str(claim_spec.get("volumeMode"), "Filesystem") or "Filesystem",
             spec=claim_spec))
+    selector = parse_selector(spec.get("selector"))
+    if shared is not None and selector.match_labels:
+        selector = LabelSelector(shared.map(selector.match_labels), selector.match_expressions)
     return (_CompactStatefulSetView if obj.compact else StatefulSetView)(
         obj=obj,
         name=obj.name,
@@ -238,7 +266,7 @@ def statefulset_view(obj: ManifestObject, default_namespace: str) -> StatefulSet
         replicas=_int(spec.get("replicas"), 1) if spec.get("replicas") is not None else 1,
         ordinals_start=_int(_map(spec.get("ordinals")).get("start"), 0),
         service_name=_str(spec.get("serviceName")),
-        selector=parse_selector(spec.get("selector")),
+        selector=selector,
         selector_present=isinstance(spec.get("selector"), dict),
         template_labels=string_map(template_meta.get("labels")),
         template_annotations=string_map(template_meta.get("annotations")) if not obj.compact or template_meta.get(
@@ -287,7 +315,8 @@ class ServiceView:
         return first == "None" and self.type == "ClusterIP"
 
 
-def service_view(obj: ManifestObject, default_namespace: str) -> ServiceView:
+def service_view(obj: ManifestObject, default_namespace: str, shared: Shared | None = None) -> ServiceView:
+    """`shared`: one value for equal selectors and port lists among the views built with it."""
     spec = _map(obj.peek().get("spec"))
     ports: list[ServicePort] = []
     for index, item in enumerate(_list(spec.get("ports"))):
@@ -300,6 +329,10 @@ def service_view(obj: ManifestObject, default_namespace: str) -> ServiceView:
         ports.append(ServicePort(index, _str(item.get("name")), port_number,
                                  _str(item.get("protocol"), "TCP") or "TCP", target))
     cluster_ip = spec.get("clusterIP")
+    selector = string_map(spec.get("selector"))
+    if shared is not None:
+        selector = shared.map(selector)
+        ports = shared.port_list(ports)
     return ServiceView(
         obj=obj,
         name=obj.name,
@@ -307,7 +340,7 @@ def service_view(obj: ManifestObject, default_namespace: str) -> ServiceView:
         type=_str(spec.get("type"), "ClusterIP") or "ClusterIP",
         cluster_ip=cluster_ip if isinstance(cluster_ip, str) and cluster_ip != "" else None,
         cluster_ips=tuple(ip for ip in _list(spec.get("clusterIPs")) if isinstance(ip, str)),
-        selector=string_map(spec.get("selector")),
+        selector=selector,
         selector_present=bool(_map(spec.get("selector"))),
         ports=ports,
         publish_not_ready_addresses=spec.get("publishNotReadyAddresses") is True,

@@ -234,3 +234,46 @@ def test_compact_objects_in_a_block_store_read_and_pickle_as_their_own(monkeypat
             assert other.data == obj.data and other.peek() == obj.data
             assert other.location(("metadata", "name"), True) == whole.location(("metadata", "name"), True)
         assert type(copy._blob) is bytes
+
+
+def test_views_built_with_shared_tables_share_equal_maps_and_ports() -> None:
+    from sts_cli.model import Shared
+
+    _full, compact = checked()
+    twin = STS.replace("name: web\n  namespace: shop", "name: web2\n  namespace: shop")
+    objects = [*compact, *check_source(Source("twin.yaml", twin.encode()), OPTIONS).loaded.objects]
+    shared = Shared()
+    sets = [statefulset_view(obj, "default", shared) for obj in objects if obj.kind == "StatefulSet"]
+    services = [service_view(obj, "default", shared) for obj in objects if obj.kind == "Service"]
+    alone = [statefulset_view(obj, "default") for obj in objects if obj.kind == "StatefulSet"]
+    assert [v.selector for v in sets] == [v.selector for v in alone]
+    assert sets[0].selector.match_labels is sets[1].selector.match_labels
+    assert sets[0].selector.match_labels is services[0].selector  # {app: web} on both
+    assert services[0].ports is services[2].ports and services[0].ports == service_view(compact[1], "x").ports
+    assert services[1].selector == {} and services[1].ports == []
+    # The same entries in another order stay apart: a shared map reads exactly as the object's own.
+    first, second = shared.map({"a": "1", "b": "2"}), shared.map({"b": "2", "a": "1"})
+    assert list(first) == ["a", "b"] and list(second) == ["b", "a"]
+
+
+def test_checked_objects_work_out_location_and_key_as_given_ones() -> None:
+    full, compact = checked()
+    for whole, obj in zip(full, compact, strict=True):
+        made = engine.CheckedObject.at(obj.origin, obj.document, obj.name, "Service", obj.start, obj.item, [])
+        given = engine.CheckedObject(whole.origin, whole.document, whole.name, "Service", whole.location(),
+                                     whole.key, [])
+        assert (made.location, made.key) == (whole.location(), whole.key) and made == given
+        assert pickle.loads(pickle.dumps(made)) == given
+        made.location = engine.Location("elsewhere.yaml", 3, 4, 0)
+        assert made.location.file == "elsewhere.yaml" and made != given
+    assert engine.CheckedObject("a", 0, "x" * 5000, "k", engine.Location("a"), "key").name != "x" * 5000
+
+
+def test_objects_without_findings_share_one_empty_list(tmp_path: Path) -> None:
+    generate(tmp_path, 40, seed=4, broken=0.3)
+    result = engine.validate([str(tmp_path)], OPTIONS)
+    assert engine._NO_FINDINGS == []
+    with_findings = [c for c in result.objects if c.findings]
+    assert with_findings and len({id(c.findings) for c in with_findings}) == len(with_findings)
+    assert all(f.object_key == c.key for c in with_findings for f in c.findings)
+    assert sum(len(c.findings) for c in result.objects) == sum(1 for f in result.findings if f.object_key)
