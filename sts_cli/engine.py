@@ -45,8 +45,14 @@ class ValidateOptions:
     cache_dir: str | None = None
 
 
+# Lines above this many columns, as `filecheck.pack_pair` packs a start position.
+_WIDE = 1 << 32
 # The findings of a CheckedObject that has none (most of them), until it is given its own list.
 _NO_FINDINGS: list[Finding] = []
+# Shared by the LoadedSources of compact files, whose objects are kept in `_Collected.store`, and by
+# those files' records when no object has classification findings (never changed).
+_NO_OBJECTS: list[ManifestObject] = []
+_NO_FINDINGS_BY_OBJECT: dict[int, list[Finding]] = {}
 
 
 class CheckedObject:
@@ -68,13 +74,14 @@ class CheckedObject:
         self.name = bound_text(name)
         self.kind = bound_text(kind)
         self.findings = findings if findings is not None else []
-        self._where: Location | tuple[int, int] = location
+        self._where: Location | tuple[int, int] | int = location
         self._place: str | int | None = key
 
     @classmethod
-    def at(cls, origin: str, document: int, name: str, kind: str, start: tuple[int, int], item: int | None,
+    def at(cls, origin: str, document: int, name: str, kind: str, start: int | tuple[int, int], item: int | None,
            findings: list[Finding]) -> CheckedObject:
-        """The record of the object of `origin` and `document` (List `item`) starting at 0-based `start`."""
+        """The record of the object of `origin` and `document` (List `item`) starting at 0-based `start`
+        (a (line, column) pair, or one number as `filecheck.pack_pair` makes it)."""
         new = cls.__new__(cls)
         new.origin, new.document, new.findings = origin, document, findings
         new.name, new.kind = bound_text(name), bound_text(kind)
@@ -86,7 +93,8 @@ class CheckedObject:
         where = self._where
         if isinstance(where, Location):
             return where
-        return Location(self.origin, where[0] + 1, where[1] + 1, self.document)
+        line, column = divmod(where, _WIDE) if isinstance(where, int) else where
+        return Location(self.origin, line + 1, column + 1, self.document)
 
     @location.setter
     def location(self, value: Location) -> None:
@@ -178,11 +186,12 @@ class _Collected:
     # StatefulSets and Services in input order, for `_views`.
     kept_statefulsets: list[ManifestObject] = field(default_factory=list)
     kept_services: list[ManifestObject] = field(default_factory=list)
-    # Per file until `_expand`: (index in `loaded`, results) for full objects, or (index, span of
-    # its records in `store`, classification findings by object) for compact ones. Objects of all
-    # files are made once every file is in: a run then keeps no small objects scattered among the
-    # parse trees of later files (which would keep the memory of those trees from being reused).
-    files: list[tuple[int, Any, Any]] = field(default_factory=list)
+    # Per file of `loaded` until `_expand`: (results, None) for full objects, or (span of its
+    # records in `store` as `filecheck.pack_pair` packs it, classification findings by object) for
+    # compact ones. Objects of all files are made once every file is in: a run then keeps no small
+    # objects scattered among the parse trees of later files (which would keep the memory of those
+    # trees from being reused).
+    files: list[tuple[Any, Any]] = field(default_factory=list)
     # The encoded copies of the compact objects and the records of each file, deflated by blocks.
     store: BlockStore = field(default_factory=lambda: _block_store())
     object_count: int = 0
@@ -218,19 +227,20 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
     """Merge per-file results, in input order, into what cross-object rules see (see `_expand`)."""
     import marshal
 
-    from sts_cli.filecheck import CompactObject
+    from sts_cli.filecheck import CompactObject, pack_pair
     from sts_cli.kinds import Kind
 
     collected = _Collected()
     store = collected.store
     for file in files:
-        index = len(collected.loaded)
         loaded = file.loaded
         collected.loaded.append(loaded)
         collected.rule_findings.extend(file.rule_findings)
+        if not loaded.findings:
+            loaded.findings = _NO_FINDINGS  # (thousands of files: one empty list for all)
         objects = loaded.objects
         if not all(obj.compact and obj.origin == loaded.origin for obj in objects):
-            collected.files.append((index, file.results, None))
+            collected.files.append((file.results, None))
             continue
         records = []
         findings: dict[int, list[Finding]] = {}
@@ -243,8 +253,8 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
             if found.findings:
                 findings[position] = found.findings
         encoded = marshal.dumps(records)
-        collected.files.append((index, (store.append(encoded), len(encoded)), findings))
-        loaded.objects = []
+        collected.files.append((pack_pair((store.append(encoded), len(encoded))), findings or _NO_FINDINGS_BY_OBJECT))
+        loaded.objects = _NO_OBJECTS
     return collected
 
 
@@ -253,19 +263,17 @@ def _expand(collected: _Collected) -> None:
     import marshal
 
     from sts_cli.documents import HelmSource
-    from sts_cli.filecheck import ObjectResult, restore_compact
+    from sts_cli.filecheck import CompactObject, ObjectResult, restore_compact, unpack_pair
     from sts_cli.kinds import Kind
 
     store = collected.store
-    for index, results, findings in collected.files:
-        loaded = collected.loaded[index]
+    for loaded, (results, findings) in zip(collected.loaded, collected.files, strict=True):
         objects: list[ManifestObject]
         if findings is None:
             objects = loaded.objects
             pairs: Iterable[tuple[ManifestObject, ObjectResult]] = zip(objects, results, strict=True)
         else:
-            at, size = results
-            records = marshal.loads(store.read(at, size))
+            records = marshal.loads(store.read(*unpack_pair(results)))
             objects, found_list = [], []
             origin = loaded.origin
             # One empty list for objects without findings: `_finish` gives a list to those with some.
@@ -284,8 +292,8 @@ def _expand(collected: _Collected) -> None:
                 continue
             kind = found.kind
             name = kind.value if kind else obj.kind or "<no kind>"
-            checked = (CheckedObject.at(obj.origin, obj.document, obj.name, name, obj.start, obj.item,
-                                        found.findings) if obj.compact
+            checked = (CheckedObject.at(obj.origin, obj.document, obj.name, name, obj.packed_start, obj.item,
+                                        found.findings) if isinstance(obj, CompactObject)
                        else CheckedObject(obj.origin, obj.document, obj.name, name, obj.location(), obj.key,
                                           found.findings))
             collected.objects.append(checked)

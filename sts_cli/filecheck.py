@@ -508,17 +508,32 @@ _DATA_SLOT: Any = ManifestObject.__dict__["data"]
 _POSITIONS_SLOT: Any = ManifestObject.__dict__["positions"]
 
 
+# A start position (line, column) or a span (offset, size) as one number where it fits: a pair of
+# numbers costs a tuple and two ints (about 100 bytes), one number about 32.
+_WIDE = 1 << 32
+
+
+def pack_pair(pair: tuple[int, int]) -> int | tuple[int, int]:
+    first, second = pair
+    return first * _WIDE + second if first >= 0 and 0 <= second < _WIDE else pair
+
+
+def unpack_pair(packed: int | tuple[int, int]) -> tuple[int, int]:
+    return packed if isinstance(packed, tuple) else divmod(packed, _WIDE)
+
+
 def restore_compact(origin: str, document: int, start: Pos, item: int | None, helm: HelmSource | None,
                     identity: tuple[str, str, str, str, bool], blob: bytes | bytearray | BlockStore, at: int = 0,
                     size: int = -1) -> CompactObject:
     """A CompactObject from its parts; `blob[at:at + size]` holds its encoded copy (all of it by default)."""
     new = object.__new__(CompactObject)
-    new.origin, new.document, new.start, new.item, new.helm = origin, document, start, item, helm
+    new.origin, new.document, new.item, new.helm = origin, document, item, helm
+    new._where = pack_pair(start)
     kind, api_version, name, namespace, new._suppressible = identity
     # Interned: one "Service", "v1" or namespace for all objects, whichever process read them.
     new._kind, new._api_version, new._name, new._namespace = (_intern(kind), _intern(api_version), _intern(name),
                                                               _intern(namespace))
-    new._blob, new._at, new._size = blob, at, len(blob) if size < 0 else size
+    new._blob, new._span = blob, pack_pair((at, len(blob) if size < 0 else size))
     return new
 
 
@@ -532,18 +547,19 @@ class CompactObject(ManifestObject):
     field. `peek` decodes without keeping (views are built from it, see `model.py`). Strings
     interned when the copy was made are interned again when it is decoded, so decoded copies share
     them ("name", "TCP", label keys...). The bytes are the object's own, or a span of a buffer that
-    holds those of many objects (`stored_in`).
+    holds those of many objects (`stored_in`). Where it starts and where its bytes are take one
+    number each (`pack_pair`).
     """
 
-    __slots__ = ("_api_version", "_at", "_blob", "_kind", "_name", "_namespace", "_size", "_suppressible")
+    __slots__ = ("_api_version", "_blob", "_kind", "_name", "_namespace", "_span", "_suppressible", "_where")
     _api_version: str
-    _at: int
     _blob: bytes | bytearray | BlockStore
     _kind: str
     _name: str
     _namespace: str
-    _size: int
+    _span: int | tuple[int, int]
     _suppressible: bool
+    _where: int | tuple[int, int]
 
     compact = True
 
@@ -558,6 +574,27 @@ class CompactObject(ManifestObject):
         blob = marshal.dumps((data, packed.typecode, packed.tobytes(), base))
         return restore_compact(obj.origin, obj.document, obj.start, obj.item, obj.helm,
                         (obj.kind, obj.api_version, obj.name, obj.namespace, suppressible), blob)
+
+    @property
+    def start(self) -> Pos:
+        return unpack_pair(self._where)
+
+    @start.setter
+    def start(self, value: Pos) -> None:
+        self._where = pack_pair(value)
+
+    @property
+    def packed_start(self) -> int | tuple[int, int]:
+        """`start` as one number (see `pack_pair`), as kept."""
+        return self._where
+
+    @property
+    def _at(self) -> int:
+        return unpack_pair(self._span)[0]
+
+    @property
+    def _size(self) -> int:
+        return unpack_pair(self._span)[1]
 
     def identity(self) -> tuple[str, str, str, str, bool]:
         return self._kind, self._api_version, self._name, self._namespace, self._suppressible

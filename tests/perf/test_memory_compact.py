@@ -277,3 +277,20 @@ def test_objects_without_findings_share_one_empty_list(tmp_path: Path) -> None:
     assert with_findings and len({id(c.findings) for c in with_findings}) == len(with_findings)
     assert all(f.object_key == c.key for c in with_findings for f in c.findings)
     assert sum(len(c.findings) for c in result.objects) == sum(1 for f in result.findings if f.object_key)
+
+
+def test_positions_and_spans_are_packed_into_one_number_where_they_fit() -> None:
+    from sts_cli.filecheck import pack_pair, unpack_pair
+
+    for pair in ((0, 0), (12, 7), (10**9, 2**32 - 1), (2**40, 5)):
+        packed = pack_pair(pair)
+        assert isinstance(packed, int) and unpack_pair(packed) == pair
+    for pair in ((3, 2**32), (-1, 0), (0, -1)):
+        assert pack_pair(pair) == pair and unpack_pair(pack_pair(pair)) == pair
+    _full, compact = checked()
+    far = restore_compact("x.yaml", 0, (5, 2**33), None, None, compact[0].identity(), compact[0].encoded())
+    assert far.start == (5, 2**33) and far.location() == engine.Location("x.yaml", 6, 2**33 + 1, 0)
+    near = restore_compact("x.yaml", 0, (5, 3), None, None, compact[0].identity(), compact[0].encoded())
+    assert isinstance(near.packed_start, int) and near.start == (5, 3) and near.data == compact[0].data
+    made = engine.CheckedObject.at("x.yaml", 0, "web", "StatefulSet", near.packed_start, None, [])
+    assert (made.location, made.key) == (near.location(), near.key)
