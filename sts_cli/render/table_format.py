@@ -1,12 +1,13 @@
 """`--format table`: per StatefulSet, tables a person reads at a glance: pods, PVCs, order, DNS.
 
-Each set is a list of blocks: lines of text and tables. With colour, rich prints them. Without
-colour, the text lines still go through rich (they wrap at the terminal width), and a table is
-laid out by `_PlainTable`: rich draws a small stand-in table whose columns have the same widest
-cells (the column widths depend on nothing else), which gives the title, borders and header;
-the body rows are then written directly, a cell that is not a short line of printable ASCII
-being laid out by rich itself. The result is what rich prints for the whole table, in a fraction
-of the time for thousands of rows.
+Each set is a list of blocks: lines of text and tables. The text lines go through rich (they
+wrap at the terminal width, and take their style with colour), and a table is laid out by
+`_PlainTable`: rich draws a small stand-in table whose columns have the same widest cells (the
+column widths depend on nothing else), which gives the title, borders and header, with their
+colour codes when colour is on; the body rows, which rich draws unstyled with colour or without,
+are then written directly, a cell that is not a short line of printable ASCII being laid out by
+rich itself. The result is what rich prints for the whole table, in a fraction of the time for
+thousands of rows.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ def _wrap(text: str, width: int) -> list[str] | None:
 
 
 class _PlainTable:
-    """What rich prints for `spec` without colour, body rows written directly."""
+    """What rich prints for `spec` (with colour or without), body rows written directly."""
 
     def __init__(self, output: _Output, spec: _Table) -> None:
         self.output = output
@@ -362,12 +363,14 @@ def _frame(drawn: list[str], show_header: bool) -> tuple[list[int], list[str], s
         head_end = seps[0] + 1
     if drawn[-1] != "└" + "┴".join("─" * width for width in widths) + "┘":
         return None
+    if any("\x1b" in line for line in drawn[head_end:]):
+        return None  # a styled body row or border: not what the rows are written as
     return widths, drawn[:head_end], drawn[-1]
 
 
 def _set_lines(output: _Output, plan: SetPlan, color: bool) -> Iterator[str]:
     for block in _blocks(plan, color):
-        if isinstance(block, _Table) and not color:
+        if isinstance(block, _Table):
             yield from _PlainTable(output, block).lines()
         else:
             _print(output.console, block)

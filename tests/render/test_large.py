@@ -272,8 +272,39 @@ def test_lazy_list_behaves_as_a_list() -> None:
         lazy[5]
 
 
-def test_colour_table_same_as_the_reference() -> None:
-    context = FormatContext(width=100, color=True)
-    text = formatter("table")(_result("scale-down-retain"), context)
-    assert "\x1b[" in text
-    assert text == _reference("table")(_result("scale-down-retain"), context)
+@pytest.mark.parametrize(("case", "width"), [("scale-down-retain", 100), ("tricky", 30), ("tricky", 120),
+                                             ("parallel-partition", 44), ("plain", 200), ("scale-up", 80),
+                                             ("scale-to-zero", 61), ("no-claims-cluster-ip", 120),
+                                             ("timestamp-names", 50), ("ondelete", 120)])
+def test_colour_table_same_as_the_reference(case: str, width: int) -> None:
+    context = FormatContext(width=width, color=True)
+    text = formatter("table")(_result(case), context)
+    assert "\x1b[1m" in text and "\x1b[3mOrder" in text  # bold header cells, italic titles
+    assert text == _reference("table")(_result(case), context)
+
+
+def test_colour_table_rows_written_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With colour too, rich draws only the one-row stand-ins, not the body rows."""
+    from sts_cli.render import table_format
+
+    drawn: list[int] = []
+    real = table_format._print
+
+    def counting(console: Any, block: Any) -> None:
+        if isinstance(block, table_format._Table):
+            drawn.append(sum(1 for _ in block.rows()))
+        real(console, block)
+
+    monkeypatch.setattr(table_format, "_print", counting)
+    text = formatter("table")(_large(), FormatContext(width=120, color=True))
+    assert drawn and set(drawn) == {1}
+    assert sum(1 for line in text.splitlines() if line.startswith("│ data-web-")) == 2000
+
+
+def test_styled_stand_in_rows_fall_back_to_rich() -> None:
+    from sts_cli.render import table_format
+
+    plain = ["Pods", "┌─────┐", "│ x   │", "└─────┘"]
+    assert table_format._frame(plain, show_header=False) == ([5], ["Pods", "┌─────┐"], "└─────┘")
+    styled = ["Pods", "┌─────┐", "│ \x1b[1mx\x1b[0m   │", "└─────┘"]
+    assert table_format._frame(styled, show_header=False) is None
