@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sts_cli.render.plan import RecordList
 from sts_cli.render.templates import batched
 
 if TYPE_CHECKING:
@@ -53,14 +54,20 @@ def _set_lines(plan: SetPlan) -> Iterator[str]:
         for pod in plan.pods:
             lines.append(f";   {pod.fqdn or pod.hostname}")
     yield from lines
-    rows = [(_absolute(r.name), f"{TTL} IN {r.type}", _rdata(r), r.when) for r in plan.records]
-    if rows:
-        width_name = max(len(r[0]) for r in rows)
-        width_type = max(len(r[1]) for r in rows)
-        width_data = max(len(r[2]) for r in rows)
-        for name, rtype, data, when in rows:
-            line = f"{name:<{width_name}} {rtype:<{width_type}} {data:<{width_data}}"
-            yield (line + (f" ; {when}" if when else "")).rstrip()
+    records = plan.records
+    if not records:
+        return
+    # The column widths first (from the few widest records when the plan names them), then
+    # the records one by one: none are held.
+    probe = records.widest if isinstance(records, RecordList) and records.widest else records
+    width_name = max(len(_absolute(r.name)) for r in probe)
+    width_type = max(len(f"{TTL} IN {r.type}") for r in probe)
+    width_data = max(len(_rdata(r)) for r in probe)
+    for record in records:
+        line = f"{_absolute(record.name):<{width_name}} {f'{TTL} IN {record.type}':<{width_type}} " \
+               f"{_rdata(record):<{width_data}}"
+        when = record.when
+        yield (line + (f" ; {when}" if when else "")).rstrip()
 
 
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:

@@ -84,6 +84,19 @@ class LazyList(Sequence[_T], Generic[_T]):
         return f"LazyList({list(self)!r})"
 
 
+class RecordList(LazyList["DnsRecord"]):
+    """The per-pod DNS records of a set, made when read, and `widest`: a few of them that hold the
+    longest name, type and value of all (formatters align columns on them without making every
+    record first)."""
+
+    __slots__ = ("widest",)
+
+    def __init__(self, sections: Sequence[tuple[int, Callable[[int], DnsRecord]]],
+                 widest: Sequence[DnsRecord]) -> None:
+        super().__init__(sections)
+        self.widest = list(widest)
+
+
 def uid_token(ref: ordering.OwnerRef) -> str:
     """Placeholder for the uid of an owner: `<uid:StatefulSet/web>` (assigned by the API server)."""
     return f"<uid:{ref.kind}/{ref.name}>"
@@ -538,9 +551,19 @@ def dns_records(view: StatefulSetView, status: ServiceStatus, options: RenderOpt
     if not service.ports:
         notes.append("the Service has no ports: A/AAAA records only, no SRV")
     sections.append((count * width, ptr_record))
+    # Every pod name is `<set>-<ordinal>`: within a section, records differ only by the ordinal's
+    # digits (str.lower() keeps the lengths of the parts around them), so the records of the pod
+    # with the longest name are the widest of each section.
+    widest: list[DnsRecord] = []
+    if count:
+        longest = max(range(count), key=lambda i: len(pods[i]))
+        widest += [service_record(family * count + longest) for family in range(width)]
+        widest += [pod_record(longest * width + family) for family in range(width)]
+        widest += [item(longest) for _length, item in sections[2:-1]]
+        widest += [ptr_record(longest * width + family) for family in range(width)]
     notes.append("SRV priority and weight are the DNS server's choice (shown as CoreDNS sets them: priority 0, "
                  "weight 100 divided among the targets); the port is the pod's endpoint port (targetPort)")
-    return LazyList(sections), notes
+    return RecordList(sections, widest), notes
 
 
 # --- one StatefulSet -----------------------------------------------------------------------------
