@@ -1,11 +1,13 @@
 """Time and peak memory of `sts render` on large StatefulSets, per output format.
 
-    python benchmarks/render_bench.py [--replicas 10000 100000] [--formats table yaml json dns mermaid]
+    python benchmarks/render_bench.py [--replicas 10000 100000]
+                                      [--formats table table-color yaml json dns mermaid]
                                       [--runs 3] [--sts PATH-TO-sts]
 
 Writes `examples/web.yaml` (one claim template, a headless Service with a named port) scaled to
 each replica count into a temporary folder, runs `sts render -f FORMAT` `--runs` times per format,
-each in a fresh process with output to /dev/null, and prints the median wall time and the
+each in a fresh process with output to /dev/null (`table-color` is the table with
+`--color always`, what a terminal gets), and prints the median wall time and the
 largest peak RSS. Not run by the tests. Measure on a quiet machine (check `uptime`) with a
 non-editable install.
 """
@@ -23,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FORMATS = ["table", "yaml", "json", "dns", "mermaid"]
+FORMATS = ["table", "table-color", "yaml", "json", "dns", "mermaid"]
 
 
 def _sts_command(given: str | None) -> list[str]:
@@ -60,15 +62,16 @@ def main() -> None:
     sts = _sts_command(args.sts)
     source = (REPO / "examples" / "web.yaml").read_text(encoding="utf-8")
     print(f"load average: {os.getloadavg()[0]:.2f}; {args.runs} run(s) each, median time, largest peak RSS")
-    print(f"{'replicas':>9} {'format':8} {'seconds':>8} {'peak MiB':>9}")
+    print(f"{'replicas':>9} {'format':11} {'seconds':>8} {'peak MiB':>9}")
     with tempfile.TemporaryDirectory() as folder:
         for replicas in args.replicas:
             path = Path(folder, f"web{replicas}.yaml")
             path.write_text(re.sub(r"replicas: 3\b", f"replicas: {replicas}", source), encoding="utf-8")
             for fmt in args.formats:
-                command = [*sts, "render", str(path), "-f", fmt, "--no-config", "--max-replicas", str(replicas)]
+                options = ["-f", "table", "--color", "always"] if fmt == "table-color" else ["-f", fmt]
+                command = [*sts, "render", str(path), *options, "--no-config", "--max-replicas", str(replicas)]
                 seconds, peak = _measure(command, args.runs)
-                print(f"{replicas:>9} {fmt:8} {seconds:>8.2f} {peak / 1024:>9.1f}", flush=True)
+                print(f"{replicas:>9} {fmt:11} {seconds:>8.2f} {peak / 1024:>9.1f}", flush=True)
 
 
 if __name__ == "__main__":
