@@ -193,14 +193,21 @@ class Shared:
     __slots__ = ("maps", "ports")
 
     def __init__(self) -> None:
-        self.maps: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-        self.ports: dict[tuple[ServicePort, ...], list[ServicePort]] = {}
+        # By the hash of the entries (a number is smaller than the entries themselves); the first
+        # value of a hash is kept, and a value equal to it is replaced by it.
+        self.maps: dict[int, dict[str, str]] = {}
+        self.ports: dict[int, list[ServicePort]] = {}
 
     def map(self, value: dict[str, str]) -> dict[str, str]:
-        return self.maps.setdefault(tuple(value.items()), value) if value else value
+        if not value:
+            return value
+        items = tuple(value.items())
+        known = self.maps.setdefault(hash(items), value)
+        return known if known is value or tuple(known.items()) == items else value
 
     def port_list(self, value: list[ServicePort]) -> list[ServicePort]:
-        return self.ports.setdefault(tuple(value), value)
+        known = self.ports.setdefault(hash(tuple(value)), value)
+        return known if known == value else value
 
 
 def _pod_spec(data: dict[str, Any]) -> dict[str, Any]:

@@ -254,6 +254,13 @@ def test_views_built_with_shared_tables_share_equal_maps_and_ports() -> None:
     # The same entries in another order stay apart: a shared map reads exactly as the object's own.
     first, second = shared.map({"a": "1", "b": "2"}), shared.map({"b": "2", "a": "1"})
     assert list(first) == ["a", "b"] and list(second) == ["b", "a"]
+    # Tables are keyed by hash: a different value under the same hash is never taken for it.
+    other = {"c": "3"}
+    shared.maps[hash(tuple(other.items()))] = {"d": "4"}
+    assert shared.map(other) is other
+    ports = services[0].ports
+    shared.ports[hash(tuple(services[1].ports))] = ports
+    assert shared.port_list(services[1].ports) is services[1].ports
 
 
 def test_checked_objects_work_out_location_and_key_as_given_ones() -> None:
