@@ -186,6 +186,9 @@ class _Collected:
     # StatefulSets and Services in input order, for `_views`.
     kept_statefulsets: list[ManifestObject] = field(default_factory=list)
     kept_services: list[ManifestObject] = field(default_factory=list)
+    # 1 for a StatefulSet, 0 for a Service, in input order: views are built in one pass over the
+    # store (each of its blocks inflated once).
+    kept_order: bytearray = field(default_factory=bytearray)
     # Per file of `loaded` until `_expand`: (results, None) for full objects, or (span of its
     # records in `store` as `filecheck.pack_pair` packs it, classification findings by object) for
     # compact ones. Objects of all files are made once every file is in: a run then keeps no small
@@ -301,7 +304,9 @@ def _expand(collected: _Collected) -> None:
                 continue
             if found.findings:
                 collected.schema_paths[id(obj)] = {f.path for f in found.findings}
-            (collected.kept_statefulsets if kind is Kind.STATEFULSET else collected.kept_services).append(obj)
+            is_statefulset = kind is Kind.STATEFULSET
+            (collected.kept_statefulsets if is_statefulset else collected.kept_services).append(obj)
+            collected.kept_order.append(is_statefulset)
     collected.files = []
 
 
@@ -312,8 +317,15 @@ def _views(collected: _Collected, namespace: str) -> None:
     if collected.statefulsets or collected.services:
         return
     shared = Shared()
-    collected.statefulsets = [statefulset_view(obj, namespace, shared) for obj in collected.kept_statefulsets]
-    collected.services = [service_view(obj, namespace, shared) for obj in collected.kept_services]
+    kept_statefulsets, kept_services, order = collected.kept_statefulsets, collected.kept_services, collected.kept_order
+    if len(order) != len(kept_statefulsets) + len(kept_services):
+        order = bytearray([1] * len(kept_statefulsets) + [0] * len(kept_services))
+    statefulsets, services = iter(kept_statefulsets), iter(kept_services)
+    for is_statefulset in order:
+        if is_statefulset:
+            collected.statefulsets.append(statefulset_view(next(statefulsets), namespace, shared))
+        else:
+            collected.services.append(service_view(next(services), namespace, shared))
 
 
 def _turned_on(rule: Rule, options: ValidateOptions) -> bool:
@@ -577,6 +589,7 @@ def _finish(collected: _Collected, skipped: list[SourceSkip], options: ValidateO
     objects = collected.objects
     collected.statefulsets, collected.services, collected.others = [], [], []
     collected.kept_statefulsets, collected.kept_services, collected.schema_paths = [], [], {}
+    collected.kept_order = bytearray()
     by_key: dict[str, list[Finding]] = {}
     for finding in findings:
         summary.findings[finding.severity] += 1

@@ -301,3 +301,21 @@ def test_positions_and_spans_are_packed_into_one_number_where_they_fit() -> None
     assert isinstance(near.packed_start, int) and near.start == (5, 3) and near.data == compact[0].data
     made = engine.CheckedObject.at("x.yaml", 0, "web", "StatefulSet", near.packed_start, None, [])
     assert (made.location, made.key) == (near.location(), near.key)
+
+
+def test_views_are_built_in_input_order_in_one_pass(tmp_path: Path) -> None:
+    generate(tmp_path, 60, seed=6, broken=0.1)
+    files = sorted(str(p) for p in tmp_path.rglob("*") if p.is_file())
+    collected = engine._collect((check_source(Source(p, Path(p).read_bytes()), OPTIONS) for p in files), OPTIONS)
+    engine._expand(collected)
+    assert sum(collected.kept_order) == len(collected.kept_statefulsets)
+    assert len(collected.kept_order) == len(collected.kept_statefulsets) + len(collected.kept_services)
+    engine._views(collected, "default")
+    assert [v.obj for v in collected.statefulsets] == collected.kept_statefulsets
+    assert [v.obj for v in collected.services] == collected.kept_services
+    reference = [statefulset_view(obj, "default") for obj in collected.kept_statefulsets]
+    assert [(v.name, v.selector, v.template_labels) for v in collected.statefulsets] == \
+        [(v.name, v.selector, v.template_labels) for v in reference]
+    collected.statefulsets, collected.services, collected.kept_order = [], [], bytearray()
+    engine._views(collected, "default")  # without the order: StatefulSets, then Services
+    assert [v.obj for v in collected.services] == collected.kept_services
