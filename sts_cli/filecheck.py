@@ -487,9 +487,11 @@ class BlockStore:
 
     def read(self, at: int, size: int) -> bytes:
         """The `size` bytes appended at offset `at`."""
+        index, offset = divmod(at, self.BLOCK)
+        if index == self._last_index and offset + size <= len(self._last) and at >= 0 and size >= 0:
+            return self._last[offset:offset + size]  # (the usual case: the block read last)
         if at < 0 or size < 0 or at + size > len(self):
             raise IndexError("outside the stored bytes")
-        index, offset = divmod(at, self.BLOCK)
         block = self._block(index)
         if offset + size <= len(block):
             return bytes(block[offset:offset + size])
@@ -623,10 +625,12 @@ class CompactObject(ManifestObject):
 
     def _decode(self) -> tuple[dict[str, Any], PackedPositions]:
         blob = self._blob
+        span = self._span
+        at, size = span if isinstance(span, tuple) else divmod(span, _WIDE)
         if isinstance(blob, BlockStore):
-            data, typecode, raw, base = marshal.loads(blob.read(self._at, self._size))
+            data, typecode, raw, base = marshal.loads(blob.read(at, size))
         else:
-            with memoryview(blob) as whole, whole[self._at:self._at + self._size] as view:
+            with memoryview(blob) as whole, whole[at:at + size] as view:
                 data, typecode, raw, base = marshal.loads(view)
         packed = array(typecode)
         packed.frombytes(raw)
