@@ -48,26 +48,46 @@ class Case:
     codes: list[int] = field(default_factory=list)
 
 
+# Linux carries a process's peak memory across exec, and a child starts as a copy of its parent:
+# measured from here, every command would show at least this harness's own size (hundreds of MiB
+# once the layouts are generated). GNU time, a small program, runs each command and reports its
+# peak instead; without it, the peak from wait4 is an upper bound.
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def measure(case: Case) -> None:
     env = {**os.environ, **case.env}
     temp = None
     if case.fresh_cache:
         temp = tempfile.mkdtemp(prefix="sts-bench-cache-")
         env["STS_CACHE_DIR"] = temp
+    peak_file = tempfile.NamedTemporaryFile(prefix="sts-bench-peak-", delete=False)  # noqa: SIM115
+    peak_file.close()
+    argv = [GNU_TIME, "-f", "%M", "-o", peak_file.name, *case.argv] if GNU_TIME else case.argv
     source = open(case.stdin, "rb") if case.stdin else None  # noqa: SIM115 - closed below
     started = time.perf_counter()
-    process = subprocess.Popen(case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                stdin=source or subprocess.DEVNULL, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
     if source:
         source.close()
-    elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     case.times.append(elapsed)
-    case.peaks.append(int(usage.ru_maxrss))
+    case.peaks.append(_peak_kib(peak_file.name) or int(usage.ru_maxrss))
     case.codes.append(process.returncode)
+    os.unlink(peak_file.name)
     if temp:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _peak_kib(path: str) -> int | None:
+    """The last line GNU time wrote (lines before it say the command exited non-zero)."""
+    try:
+        lines = Path(path).read_text().split()
+        return int(lines[-1]) if lines else None
+    except (OSError, ValueError):
+        return None
 
 
 def machine() -> dict[str, Any]:
