@@ -38,7 +38,9 @@ class _Task:
     display: str
     # Bytes already read (standard input, a chunk, a file read for hashing); None: read in the worker.
     data: bytes | None = None
-    chunk: Any = None  # streams.Chunk when this task is a part of a stream
+    # streams.Chunk when this task is a part of a stream: its bytes are read from the stream kept
+    # in `_STATE["streams"]` (forked workers share the parent's copy) instead of being copied.
+    chunk: Any = None
     size: int = 0
 
 
@@ -81,8 +83,8 @@ def _check_task(task: _Task) -> FileResult:
     if task.chunk is not None:
         from sts_cli.streams import check_chunk
 
-        assert task.data is not None
-        return check_chunk(task.display, task.data, task.chunk, options)
+        chunk = task.chunk
+        return check_chunk(task.display, _STATE["streams"][task.display][chunk.start:chunk.end], chunk, options)
     source = Source(task.display, task.data) if task.data is not None else read_source(
         task.display, options.max_file_bytes)
     result = _check_in_parts(source, options)
@@ -122,6 +124,8 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
     from sts_cli.streams import plan_chunks
 
     digests = digests or {}
+    # Streams cut into chunks, kept once: tasks name their part of it (see `_Task.chunk`).
+    streams: dict[str, bytes] = {}
     groups: list[list[_Task]] = []
     ready: dict[int, _Checked] = {}
     work_bytes = 0
@@ -145,18 +149,21 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
         size = len(data) if data is not None else _size(item)
         work_bytes += size
         chunks = None
-        if options.jobs > 1 and size >= 2 * CHUNK_BYTES:
+        if options.jobs > 1 and size >= 2 * CHUNK_BYTES and display not in streams:
             if data is None:
                 data = read_source(item, options.max_file_bytes).data
             if data is not None:
                 chunks = plan_chunks(data, CHUNK_BYTES, options.limits.max_documents)
         if chunks:
             assert data is not None
-            groups.append([_Task(display, data[c.start:c.end], c, c.end - c.start) for c in chunks])
+            streams[display] = data
+            groups.append([_Task(display, None, c, c.end - c.start) for c in chunks])
         else:
             groups.append([_Task(display, data, None, size)])
+    data = None
     _STATE["options"] = options
     _STATE["digest"] = store is not None
+    _STATE["streams"] = streams
     flat = [task for group in groups for task in group]
     jobs = min(options.jobs, len(flat))
     pool: Any = None
@@ -259,7 +266,7 @@ def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Itera
             result, blob = next(results)
         else:
             parts = [next(results)[0] for _ in group]
-            data = b"".join(task.data or b"" for task in group)
+            data = _STATE["streams"].pop(group[0].display)  # let go once its parts are joined
             result, blob = join_chunks(group[0].display, data, parts, [task.chunk for task in group], options), None
             if store is not None:
                 from sts_cli.cache import digest
