@@ -224,6 +224,7 @@ def main() -> None:
                         help="passed to kubeconform (it downloads schemas by default)")
     parser.add_argument("--slow-peer-limit", type=int, default=2000,
                         help="largest corpus given to kubernetes-validate (about 25 documents/s)")
+    parser.add_argument("--startup-runs", type=int, default=10, help="runs of each start-up command")
     parser.add_argument("--json", type=Path, help="write all measurements here")
     parser.add_argument("--layouts", action="store_true",
                         help="also run sts over the same documents one per file, as one bundle and on stdin")
@@ -275,7 +276,7 @@ def main() -> None:
     one_file = Path(__file__).resolve().parent.parent / "examples" / "web.yaml"
     small = small_cases(one_file, args)
     load_before = _load()
-    run_alternating(small, max(args.runs, 10))
+    run_alternating(small, args.startup_runs)
     print(f"load average (1 min) before/after the start-up runs: {load_before} / {_load()}")
     report["small"] = [summary(c) for c in small]
     print("\n## start-up and one small file")
