@@ -17,7 +17,6 @@ written for `-`, as TOML users tend to):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    import tomllib  # only where a pyproject.toml is found (start-up of every other run)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -68,6 +69,8 @@ def _pyproject_section(path: Path) -> dict[str, Any] | None:
 
 def _read(path: Path) -> dict[str, Any]:
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

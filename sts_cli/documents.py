@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from sts_cli.findings import Finding, Location, Severity, format_path
+from sts_cli.limits import Limits
 from sts_cli.sources import DecodeError, Source, decode
-from sts_cli.yamlparse import Limits, ParseIssue, Pos, PositionIndex, parse_stream, short
+from sts_cli.yamlparse import ParseIssue, Pos, PositionIndex, parse_stream, short
 
 FieldPath = tuple[str | int, ...]
 _HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)

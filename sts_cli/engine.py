@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from sts_cli.findings import Finding, Location, Severity, bound_text
+from sts_cli.limits import Limits
 from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_inputs, read_source
-from sts_cli.yamlparse import Limits
 
 # Parsing, checking and the views are imported where they are used: a run answered from the
 # cache needs none of them (about 12 ms of start-up).

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sts_cli.limits import Limits
+
 # PyYAML (about 8 ms to import) is loaded by the first parse: a run answered from the cache
 # never needs it. `ev` is `yaml.events` from then on.
 ev: Any = None
@@ -33,25 +35,8 @@ ev: Any = None
 # Positions are 0-based (line, column) pairs internally, as libyaml reports them.
 Pos = tuple[int, int]
 
-# Characters that aliases may add to one document, per node of --max-nodes (16 MiB by default).
-ALIAS_CHARS_PER_NODE = 32
 # libyaml refuses to nest deeper than this itself, whatever --max-depth says.
 PARSER_MAX_DEPTH = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Resource bounds for hostile input. Documented in the README; raised by CLI options."""
-
-    max_depth: int = 100
-    max_aliases: int = 1_000
-    max_nodes: int = 500_000
-    max_documents: int = 100_000
-
-    @property
-    def max_alias_chars(self) -> int:
-        """Characters of scalars that aliases may add to one document (16 MiB by default)."""
-        return self.max_nodes * ALIAS_CHARS_PER_NODE
 
 
 @dataclass(slots=True)

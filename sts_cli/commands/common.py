@@ -13,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from sts_cli.config import Config
     from sts_cli.findings import Severity
-    from sts_cli.yamlparse import Limits
+    from sts_cli.limits import Limits
 
 
 def usage_error(message: str) -> typer.Exit:
@@ -66,7 +66,7 @@ class LimitOptions:
     max_documents: int
 
     def limits(self) -> Limits:
-        from sts_cli.yamlparse import Limits
+        from sts_cli.limits import Limits
 
         return Limits(max_depth=self.max_depth, max_aliases=self.max_aliases, max_nodes=self.max_nodes,
                       max_documents=self.max_documents)

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from sts_cli.documents import load_source
+from sts_cli.limits import Limits
 from sts_cli.sources import Source
-from sts_cli.yamlparse import Limits, ParseIssue, RawDocument, go_float_key, parse_stream, resolve_plain
+from sts_cli.yamlparse import ParseIssue, RawDocument, go_float_key, parse_stream, resolve_plain
 
 
 def one(text: str, limits: Limits | None = None) -> Any:
