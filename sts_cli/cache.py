@@ -4,14 +4,16 @@ Entries are keyed by a hash of what determines them: the bytes read, the path th
 under, the options that change results, and a fingerprint of the installed `sts` (its version,
 code and schemas, and the YAML library), so an upgrade or an edit never reuses a stale entry.
 
-Two kinds of entry, a handful of files per run (creating files is slow on some file systems, up
+Three kinds of entry, a handful of files per run (creating files is slow on some file systems, up
 to a millisecond each: one per input file would cost as much as checking it):
 
 - `runs`: the whole result of a run, by the content of every input and the options;
 - `sets`: a pack of per-file results of the last run over the same inputs (as given on the
   command line, from the same working folder) and options, each with the digest of the bytes it
   was computed from. After an edit, or when files come and go, the files that did not change are
-  taken from it and only the others are checked again.
+  taken from it and only the others are checked again;
+- `stats`: for the same inputs, the digest of each file with its device, inode, size and times,
+  so that a rerun hashes only the files whose times changed (`DigestMemo`).
 
 Writes are atomic (a temporary file in the same folder, then `os.replace`), so concurrent runs
 never see half an entry (the last writer wins); an entry that cannot be read is ignored and
@@ -332,3 +334,49 @@ class PackWriter:
                 handle.close()
         with contextlib.suppress(OSError):
             os.unlink(self._temp)
+
+
+# A file modified this close to when its digest was taken may change again within the same
+# timestamp tick: its digest is not trusted from its times alone (git's "racily clean" rule).
+_RACY_NS = 2_000_000_000
+
+
+class DigestMemo:
+    """Content digests of files seen by an earlier run, to skip reading and hashing them again.
+
+    A digest is reused only while the file has the same device, inode, size, modification time
+    and change time as when it was hashed. The change time cannot be set back by tools that
+    restore modification times (`cp -p`, `rsync -t`, `touch -d`): any write moves it. A file
+    modified within two seconds before it was hashed is always read again. Entries are the
+    digests themselves, so the cache stays content-addressed: only the hashing is skipped.
+    """
+
+    def __init__(self, cache: Cache | None, name: str) -> None:
+        self._cache = cache
+        self._name = name
+        loaded = cache.get("stats", name) if cache is not None else None
+        self._known: dict[str, tuple[int, int, int, int, int, str]] = loaded if isinstance(loaded, dict) else {}
+        self._seen: dict[str, tuple[int, int, int, int, int, str]] = {}
+        self._changed = False
+
+    @staticmethod
+    def _identity(st: os.stat_result) -> tuple[int, int, int, int, int]:
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    def get(self, path: str, st: os.stat_result) -> str | None:
+        entry = self._known.get(path)
+        if not isinstance(entry, tuple) or len(entry) != 6 or entry[:5] != self._identity(st):
+            return None
+        self._seen[path] = entry
+        return entry[5] if isinstance(entry[5], str) else None
+
+    def put(self, path: str, st: os.stat_result, digest_hex: str, hashed_at_ns: int) -> None:
+        if hashed_at_ns - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+            return  # racily clean: read again next time
+        self._seen[path] = (*self._identity(st), digest_hex)
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep the entries of this run's files (files gone from the inputs are forgotten)."""
+        if self._cache is not None and (self._changed or len(self._seen) != len(self._known)):
+            self._cache.put("stats", self._name, self._seen)

@@ -23,7 +23,7 @@ from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_in
 # Parsing, checking and the views are imported where they are used: a run answered from the
 # cache needs none of them (about 12 ms of start-up).
 if TYPE_CHECKING:
-    from sts_cli.cache import Cache
+    from sts_cli.cache import Cache, DigestMemo
     from sts_cli.documents import LoadedSource, ManifestObject
     from sts_cli.filecheck import BlockStore, FileResult
     from sts_cli.model import ServiceView, StatefulSetView
@@ -423,7 +423,11 @@ def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped:
                      options: ValidateOptions,
                      progress: Callable[[int, int], None] | None) -> ValidationResult:
     """The whole result from the cache when no input changed; else the changed files checked again."""
-    digests = _digests(paths, options)
+    from sts_cli.cache import DigestMemo
+
+    memo = DigestMemo(cache, _set_key(inputs, options))
+    digests = _digests(paths, options, memo)
+    memo.save()
     run_name = None
     if len(digests) == len(paths):
         run_name = _run_key(paths, digests, skipped, options)
@@ -514,15 +518,40 @@ def _set_key(inputs: list[str], options: ValidateOptions) -> str:
     return key("set", fingerprint(), per_file, here, tuple(inputs))
 
 
-def _digests(paths: list[str], options: ValidateOptions) -> dict[str, tuple[str, bytes | None]]:
-    """Content hash of every readable input; standard input's bytes are kept (it reads once)."""
+def _digests(paths: list[str], options: ValidateOptions,
+             memo: DigestMemo | None = None) -> dict[str, tuple[str, bytes | None]]:
+    """Content hash of every readable input; standard input's bytes are kept (it reads once).
+
+    A regular file whose identity and times `memo` knows is not read again (see DigestMemo).
+    """
+    import os
+    import stat
+    import time
+
     from sts_cli.cache import digest
 
     found: dict[str, tuple[str, bytes | None]] = {}
     for path in paths:
+        st = None
+        if memo is not None and path != STDIN:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= options.max_file_bytes:
+                known = memo.get(path, st)
+                if known is not None:
+                    found[path] = (known, None)
+                    continue
+            else:
+                st = None
+        hashed_at = time.time_ns()
         source = read_source(path, options.max_file_bytes)
         if source.data is not None:
-            found[path] = (digest(source.data), source.data if path == "-" else None)
+            content = digest(source.data)
+            found[path] = (content, source.data if path == STDIN else None)
+            if memo is not None and st is not None and len(source.data) == st.st_size:
+                memo.put(path, st, content, hashed_at)
     return found
 
 
