@@ -11,6 +11,7 @@ import dataclasses
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 from sts_cli.documents import LoadedSource
 from sts_cli.findings import Finding, Severity
@@ -36,20 +37,20 @@ class SelectError(ValueError):
     """`--select NAME` matched no StatefulSet in the input."""
 
 
-def formatter(fmt: str) -> Formatter:
+def _format_module(fmt: str) -> ModuleType:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    module = importlib.import_module(f"sts_cli.render.{fmt}_format")
-    render: Formatter = module.render
+    return importlib.import_module(f"sts_cli.render.{fmt}_format")
+
+
+def formatter(fmt: str) -> Formatter:
+    render: Formatter = _format_module(fmt).render
     return render
 
 
 def streamer(fmt: str) -> Streamer:
     """The output of `fmt` in pieces (about 64 kB, whole lines): large sets are never held whole."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    module = importlib.import_module(f"sts_cli.render.{fmt}_format")
-    chunks: Streamer = module.chunks
+    chunks: Streamer = _format_module(fmt).chunks
     return chunks
 
 

@@ -140,7 +140,7 @@ def problem_json(finding: Finding) -> dict[str, Any]:
             "path": finding.path or None, "hint": finding.hint or None}
 
 
-def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:
+def _report(result: RenderResult, sets: Any) -> dict[str, Any]:
     return {
         # apiVersion/kind make the document self-describing, and let `sts validate` skip saved reports.
         "apiVersion": "sts/v1",
@@ -148,21 +148,17 @@ def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:
         "formatVersion": FORMAT_VERSION,
         "kubernetesVersion": result.options.kubernetes_version,
         "clusterDomain": result.options.cluster_domain,
-        "statefulSets": [set_json(plan) for plan in result.sets],
+        "statefulSets": sets,
         "problems": [problem_json(f) for f in result.problems],
     }
+
+
+def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:
+    return _report(result, [set_json(plan) for plan in result.sets])
 
 
 def _document_streamed(result: RenderResult) -> dict[str, Any]:
-    return {
-        "apiVersion": "sts/v1",
-        "kind": "RenderReport",
-        "formatVersion": FORMAT_VERSION,
-        "kubernetesVersion": result.options.kubernetes_version,
-        "clusterDomain": result.options.cluster_domain,
-        "statefulSets": _Stream(lambda level: (_write(set_json(plan, True), level) for plan in result.sets)),
-        "problems": [problem_json(f) for f in result.problems],
-    }
+    return _report(result, _Stream(lambda level: (_write(set_json(plan, True), level) for plan in result.sets)))
 
 
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
