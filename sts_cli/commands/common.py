@@ -46,6 +46,28 @@ def fail_threshold(option: str | None, config: Config) -> Severity:
         raise usage_error(str(exc)) from None
 
 
+def severity_options(given: list[str], config: Config) -> dict[str, Severity]:
+    """The settings file's `severity`, overridden by `--severity RULE=LEVEL` options."""
+    from sts_cli.config import parse_severity_options
+
+    try:
+        return {**config.severity, **parse_severity_options(given)}
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def check_rule_ids(named: list[str]) -> None:
+    """Refuse a rule id no rule has; the rule modules load only when some are named."""
+    if not named:
+        return
+    from sts_cli.rules.base import REGISTRY, all_rules
+
+    all_rules()
+    for rule_id in named:
+        if rule_id not in REGISTRY:
+            raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
+
+
 def load_settings(config_path: Path | None, no_config: bool) -> Config:
     from sts_cli.config import Config, ConfigError, load_config
 
@@ -65,6 +87,10 @@ class LimitOptions:
     max_nodes: int
     max_documents: int
 
+    def __post_init__(self) -> None:
+        if min(self.max_file_size, self.max_depth, self.max_aliases, self.max_nodes, self.max_documents) < 1:
+            raise usage_error("limits must be positive numbers")
+
     def limits(self) -> Limits:
         from sts_cli.limits import Limits
 
@@ -82,6 +108,10 @@ def use_color(choice: str) -> bool:
         return True
     if os.environ.get("TERM") == "dumb":
         return False
+    return stdout_is_terminal()
+
+
+def stdout_is_terminal() -> bool:
     try:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
@@ -148,7 +178,10 @@ def write_output(target: Path, text: str) -> None:
 
 
 def pair_outputs(formats: list[str], outputs: list[str], known: tuple[str, ...]) -> list[tuple[str, Path | None]]:
-    """(format, file or None for stdout) for each --format; `FORMAT=FILE` or --output by position."""
+    """(format, file or None for stdout) for each --format; `FORMAT=FILE` or --output by position.
+
+    With no --format on GitHub Actions, the text report goes with a `github` one on stdout.
+    """
     if len(outputs) > max(len(formats), 1):
         raise usage_error("more --output than --format options: pair each --output with a --format")
     pairs: list[tuple[str, Path | None]] = []
@@ -174,4 +207,6 @@ def pair_outputs(formats: list[str], outputs: list[str], known: tuple[str, ...])
             if real in seen:
                 raise usage_error(f"--output {path} is given twice")
             seen.add(real)
+    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        pairs.append(("github", None))
     return pairs

@@ -21,10 +21,12 @@ from sts_cli.commands.common import (
     LimitOptions,
     check_color,
     check_outputs,
+    check_rule_ids,
     fail_threshold,
     load_settings,
     pair_outputs,
     resolve_version,
+    severity_options,
     usage_error,
     use_color,
     write_output,
@@ -87,7 +89,6 @@ def diff_command(
     from sts_cli.documents import load_source
     from sts_cli.engine import ValidateOptions, load_inputs
     from sts_cli.report import FORMATS, ReportContext
-    from sts_cli.rules.base import REGISTRY, all_rules
     from sts_cli.sources import STDIN, UsageError
 
     settings = load_settings(config, no_config)
@@ -95,21 +96,8 @@ def diff_command(
     check_color(color)
     threshold = fail_threshold(fail_on, settings)
     pairs = pair_outputs(formats, outputs, FORMATS)
-    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
-        pairs.append(("github", None))
-    from sts_cli.config import parse_severity_options
-
-    try:
-        severity_options = {**settings.severity, **parse_severity_options(severities)}
-    except ValueError as exc:
-        raise usage_error(str(exc)) from None
-    all_rules()
-    for rule_id in [*disable, *settings.disable, *severity_options]:
-        if rule_id not in REGISTRY:
-            raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
-    for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
-        if limit < 1:
-            raise usage_error("limits must be positive numbers")
+    overrides = severity_options(severities, settings)
+    check_rule_ids([*disable, *settings.disable, *overrides])
     limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents).limits()
     ns = namespace or settings.namespace or "default"
     read_options = ValidateOptions(kubernetes_version=version, namespace=ns, limits=limits,
@@ -144,7 +132,7 @@ def diff_command(
     options = DiffOptions(kubernetes_version=version, namespace=ns,
                           cluster_domain=settings.cluster_domain or "cluster.local",
                           disable=frozenset([*disable, *settings.disable]),
-                          severity_overrides=tuple(severity_options.items()))
+                          severity_overrides=tuple(overrides.items()))
     diff = compare(old, new, options)
     result = diff.result
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import typer
@@ -19,8 +18,10 @@ from sts_cli.commands.common import (
     NAMESPACE,
     NO_CONFIG,
     LimitOptions,
+    check_color,
     load_settings,
     resolve_version,
+    stdout_is_terminal,
     usage_error,
     use_color,
 )
@@ -78,14 +79,10 @@ def render_command(
     behaviour_version = f"{version}.{int(patch.group(1))}" if patch else version
     if fmt not in FORMATS:
         raise usage_error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    if color not in ("auto", "always", "never"):
-        raise usage_error(f"--color must be auto, always or never, not {color!r}")
+    check_color(color)
     domain = (cluster_domain or settings.cluster_domain or "cluster.local").strip().rstrip(".").lower()
     if not _DOMAIN.match(domain) or len(domain) > 253:
         raise usage_error(f"--cluster-domain {cluster_domain!r} is not a DNS domain")
-    for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
-        if limit < 1:
-            raise usage_error("limits must be positive numbers")
     limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents)
     default_namespace = namespace or settings.namespace or "default"
     load_options = ValidateOptions(kubernetes_version=version, namespace=default_namespace,
@@ -102,7 +99,7 @@ def render_command(
         raise usage_error(str(exc)) from None
 
     colored = use_color(color) if fmt == "table" else False
-    width = shutil.get_terminal_size((120, 24)).columns if _stdout_is_terminal() else 120
+    width = shutil.get_terminal_size((120, 24)).columns if stdout_is_terminal() else 120
     chunks = streamer(fmt)(result, FormatContext(tool_version=__version__, color=colored, width=width))
     for problem in result.problems:
         typer.echo(finding_line(problem), err=True)
@@ -117,10 +114,3 @@ def render_command(
     if result.unreadable:
         return 2
     return 1 if result.problems else 0
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False

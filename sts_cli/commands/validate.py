@@ -22,11 +22,13 @@ from sts_cli.commands.common import (
     LimitOptions,
     check_color,
     check_outputs,
+    check_rule_ids,
     fail_threshold,
     load_settings,
     pair_outputs,
     resolve_version,
     run_settings,
+    severity_options,
     usage_error,
     use_color,
     write_output,
@@ -85,25 +87,9 @@ def validate_command(
     check_color(color)
     threshold = fail_threshold(fail_on, settings)
     pairs = pair_outputs(formats, outputs, FORMATS)
-    if not formats and os.environ.get("GITHUB_ACTIONS") == "true":
-        pairs.append(("github", None))
-    from sts_cli.config import parse_severity_options
-
-    try:
-        severity_options = {**settings.severity, **parse_severity_options(severities)}
-    except ValueError as exc:
-        raise usage_error(str(exc)) from None
-    named = [*disable, *enable, *settings.disable, *settings.enable, *severity_options]
-    if named:  # the rule modules load only to check the names given (a cached run needs none)
-        from sts_cli.rules.base import REGISTRY, all_rules
-
-        all_rules()
-        for rule_id in named:
-            if rule_id not in REGISTRY:
-                raise usage_error(f"unknown rule {rule_id!r} (see `sts rules`)")
-    for limit in (max_file_size, max_depth, max_aliases, max_nodes, max_documents):
-        if limit < 1:
-            raise usage_error("limits must be positive numbers")
+    overrides = severity_options(severities, settings)
+    # a cached run with no rule named loads no rule module
+    check_rule_ids([*disable, *enable, *settings.disable, *settings.enable, *overrides])
     limits = LimitOptions(max_file_size, max_depth, max_aliases, max_nodes, max_documents)
     workers, cache_dir = run_settings(jobs, no_cache)
     options = ValidateOptions(
@@ -115,7 +101,7 @@ def validate_command(
         # The command line wins over the settings file in both directions.
         enable=frozenset([*enable, *(r for r in settings.enable if r not in disable)]),
         disable=frozenset([*disable, *(r for r in settings.disable if r not in enable)]),
-        severity_overrides=tuple(severity_options.items()),
+        severity_overrides=tuple(overrides.items()),
         jobs=workers,
         cache_dir=cache_dir,
     )
