@@ -208,7 +208,6 @@ def _compact(packed: array[int]) -> tuple[array[int], int]:
     return array("h", shifted), base
 
 
-_MISSING2 = (_NONE, _NONE)
 _MISSING4 = (_NONE, _NONE, _NONE, _NONE)
 _intern = sys.intern
 
@@ -223,32 +222,16 @@ class _Slimmer:
     (pre-order over containers). Everything kept is copied, strings interned: thousands of objects
     then share one "name", "containerPort" or "TCP" instead of each holding its own."""
 
-    __slots__ = ("maps", "out", "seqs", "source")
+    __slots__ = ("maps", "out", "seqs")
 
     def __init__(self, source: PositionIndex) -> None:
-        self.source = source
-        # The parser's tables are read directly; a packed index (never the case after parsing) is asked.
-        self.maps = None if isinstance(source, PackedPositions) else source.maps
-        self.seqs = None if isinstance(source, PackedPositions) else source.seqs
+        # The parser's tables, read directly (objects are slimmed straight after parsing).
+        self.maps = source.maps
+        self.seqs = source.seqs
         self.out: array[int] = array("i")
 
-    def _map_table(self, node: dict[Any, Any]) -> Mapping[Any, tuple[Pos, Pos]]:
-        if self.maps is not None:
-            return self.maps.get(id(node)) or {}
-        found = {}
-        for key in node:
-            entry = self.source.key_and_value(node, key)
-            if entry is not None:
-                found[key] = entry
-        return found
-
-    def _seq_table(self, node: list[Any]) -> list[Pos]:
-        if self.seqs is not None:
-            return self.seqs.get(id(node)) or []
-        return [self.source.item(node, index) or _MISSING2 for index in range(len(node))]
-
     def _write_map(self, node: dict[Any, Any], keys: Any) -> None:
-        table = self._map_table(node)
+        table = self.maps.get(id(node)) or {}
         extend = self.out.extend
         for key in keys:
             entry = table.get(key)
@@ -259,11 +242,11 @@ class _Slimmer:
                 extend(entry[1])
 
     def _write_seq(self, node: list[Any]) -> None:
-        table = self._seq_table(node)
+        table = self.seqs.get(id(node)) or []
         count = len(table)
         extend = self.out.extend
         for index in range(len(node)):
-            extend(table[index] if index < count else _MISSING2)
+            extend(table[index] if index < count else (_NONE, _NONE))
 
     def copy(self, node: Any, shape: Shape) -> Any:
         kind = type(node)
@@ -352,7 +335,6 @@ class PackedPositions(PositionIndex):
         maps, seqs = positions.maps, positions.seqs
         out = array("i")
         extend = out.extend
-        missing4 = (_NONE, _NONE, _NONE, _NONE)
         seen: set[int] = set()
         stack: list[Any] = [obj.data]
         pop = stack.pop
@@ -367,7 +349,7 @@ class PackedPositions(PositionIndex):
                 for key, value in node.items():
                     entry = table.get(key)
                     if entry is None:
-                        extend(missing4)
+                        extend(_MISSING4)
                     else:
                         extend(entry[0])
                         extend(entry[1])
@@ -591,10 +573,6 @@ class CompactObject(ManifestObject):
         return self._where
 
     @property
-    def _at(self) -> int:
-        return unpack_pair(self._span)[0]
-
-    @property
     def _size(self) -> int:
         return unpack_pair(self._span)[1]
 
@@ -603,20 +581,20 @@ class CompactObject(ManifestObject):
 
     def encoded(self) -> bytes:
         blob = self._blob
+        at, size = unpack_pair(self._span)
         if isinstance(blob, BlockStore):
-            return blob.read(self._at, self._size)
-        if self._at == 0 and self._size == len(blob) and type(blob) is bytes:
+            return blob.read(at, size)
+        if at == 0 and size == len(blob) and type(blob) is bytes:
             return blob
-        return bytes(blob[self._at:self._at + self._size])
+        return bytes(blob[at:at + size])
 
     def stored_in(self, buffer: bytearray | BlockStore) -> tuple[int, int]:
         """Append the encoded copy to `buffer`: (offset, size), for `restore_compact`."""
+        encoded = self.encoded()
         if isinstance(buffer, BlockStore):
-            blob = self._blob
-            whole = not isinstance(blob, BlockStore) and self._at == 0 and self._size == len(blob)
-            return buffer.append(blob if whole and not isinstance(blob, BlockStore) else self.encoded()), self._size
+            return buffer.append(encoded), self._size
         at = len(buffer)
-        buffer += self.encoded()
+        buffer += encoded
         return at, self._size
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -625,8 +603,7 @@ class CompactObject(ManifestObject):
 
     def _decode(self) -> tuple[dict[str, Any], PackedPositions]:
         blob = self._blob
-        span = self._span
-        at, size = span if isinstance(span, tuple) else divmod(span, _WIDE)
+        at, size = unpack_pair(self._span)
         if isinstance(blob, BlockStore):
             data, typecode, raw, base = marshal.loads(blob.read(at, size))
         else:
