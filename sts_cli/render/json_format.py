@@ -65,12 +65,6 @@ def _claim(claim: ClaimPlan) -> dict[str, Any]:
     }
 
 
-def _record(record: DnsRecord) -> dict[str, Any]:
-    return {"name": record.name, "type": record.type, "value": record.value, "pod": record.pod,
-            "port": record.port, "priority": record.priority, "weight": record.weight, "target": record.target,
-            "when": record.when}
-
-
 def _service(status: ServiceStatus) -> dict[str, Any]:
     service = status.service
     location = service.obj.location() if service is not None else None
@@ -87,8 +81,8 @@ def _flat(waves: list[list[str]]) -> list[str]:
     return [name for wave in waves for name in wave]
 
 
-def set_json(plan: SetPlan, streamed: bool = False) -> dict[str, Any]:
-    """The set's part of the document; with `streamed`, its long lists are `_Stream`s."""
+def set_json(plan: SetPlan) -> dict[str, Any]:
+    """The set's part of the document, its long lists as `_Stream`s."""
     view = plan.view
     location = view.obj.location()
     update = plan.update
@@ -104,9 +98,8 @@ def set_json(plan: SetPlan, streamed: bool = False) -> dict[str, Any]:
         "updateStrategy": view.update_strategy,
         "persistentVolumeClaimRetentionPolicy": {"whenDeleted": when_deleted, "whenScaled": when_scaled},
         "service": _service(plan.service),
-        "pods": _Stream(lambda level: _pod_texts(plan, level)) if streamed else [_pod(p) for p in plan.pods],
-        "persistentVolumeClaims": _Stream(lambda level: _claim_texts(plan.claims, level)) if streamed
-        else [_claim(c) for c in plan.claims],
+        "pods": _Stream(lambda level: _pod_texts(plan, level)),
+        "persistentVolumeClaims": _Stream(lambda level: _claim_texts(plan.claims, level)),
         "order": {
             "creation": _flat(plan.creation), "creationWaves": plan.creation,
             "scaleDown": _flat(plan.scale_down), "scaleDownWaves": plan.scale_down,
@@ -117,8 +110,7 @@ def set_json(plan: SetPlan, streamed: bool = False) -> dict[str, Any]:
             },
         },
         "dns": {"perPodRecords": plan.service.per_pod_records,
-                "records": _Stream(lambda level: (_record_text(r, level) for r in plan.records)) if streamed
-                else [_record(r) for r in plan.records],
+                "records": _Stream(lambda level: (_record_text(r, level) for r in plan.records)),
                 "notes": plan.dns_notes},
         "scale": None if scale is None else {
             "from": scale.from_replicas, "to": scale.to_replicas,
@@ -126,8 +118,7 @@ def set_json(plan: SetPlan, streamed: bool = False) -> dict[str, Any]:
             "podsRemoved": scale.pods_removed, "removeWaves": scale.remove_waves,
             "claimsAdded": scale.claims_added, "claimsDeleted": scale.claims_deleted,
             "claimsRetained": scale.claims_retained,
-            "retainedClaims": _Stream(lambda level: _claim_texts(plan.retained_claims, level)) if streamed
-            else [_claim(c) for c in plan.retained_claims],
+            "retainedClaims": _Stream(lambda level: _claim_texts(plan.retained_claims, level)),
         },
         "notes": plan.notes,
     }
@@ -140,7 +131,7 @@ def problem_json(finding: Finding) -> dict[str, Any]:
             "path": finding.path or None, "hint": finding.hint or None}
 
 
-def _report(result: RenderResult, sets: Any) -> dict[str, Any]:
+def _document(result: RenderResult) -> dict[str, Any]:
     return {
         # apiVersion/kind make the document self-describing, and let `sts validate` skip saved reports.
         "apiVersion": "sts/v1",
@@ -148,22 +139,14 @@ def _report(result: RenderResult, sets: Any) -> dict[str, Any]:
         "formatVersion": FORMAT_VERSION,
         "kubernetesVersion": result.options.kubernetes_version,
         "clusterDomain": result.options.cluster_domain,
-        "statefulSets": sets,
+        "statefulSets": _Stream(lambda level: (_write(set_json(plan), level) for plan in result.sets)),
         "problems": [problem_json(f) for f in result.problems],
     }
 
 
-def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:
-    return _report(result, [set_json(plan) for plan in result.sets])
-
-
-def _document_streamed(result: RenderResult) -> dict[str, Any]:
-    return _report(result, _Stream(lambda level: (_write(set_json(plan, True), level) for plan in result.sets)))
-
-
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
     """The document in pieces of whole lines (about 64 kB)."""
-    return whole_lines(batched(itertools.chain(_write(_document_streamed(result), 0), ["\n"])))
+    return whole_lines(batched(itertools.chain(_write(_document(result), 0), ["\n"])))
 
 
 def render(result: RenderResult, context: FormatContext) -> str:
