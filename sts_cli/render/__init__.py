@@ -1,8 +1,8 @@
 """`sts render`: the Pods, PVCs, orders and DNS records each StatefulSet produces.
 
 `plan.py` builds the render model from views (pure functions); one module per output format
-(`<format>_format.py`, each with `chunks(result, context)`, the output in pieces of whole lines,
-and `render(result, context) -> str`, all of it) lays it out.
+(`<format>_format.py`, each with `chunks(result, context)`, the output in pieces of whole lines)
+lays it out.
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ def _format_module(fmt: str) -> ModuleType:
 
 
 def formatter(fmt: str) -> Formatter:
-    render: Formatter = _format_module(fmt).render
+    """The whole output of `fmt` as one string."""
+    chunks = streamer(fmt)
+
+    def render(result: RenderResult, context: FormatContext) -> str:
+        return "".join(chunks(result, context))
     return render
 
 

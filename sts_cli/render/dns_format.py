@@ -41,10 +41,6 @@ def _service_line(plan: SetPlan) -> str:
     return f"; StatefulSet {plan.namespace}/{plan.name}, governing Service {status.namespace}/{status.name} ({kind})"
 
 
-def set_lines(plan: SetPlan) -> list[str]:
-    return list(_set_lines(plan))
-
-
 def _set_lines(plan: SetPlan) -> Iterator[str]:
     lines = [_service_line(plan)]
     lines += [f"; {note}" for note in plan.dns_notes]
@@ -79,7 +75,3 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
             for line in _set_lines(plan):
                 yield line + "\n"
     return batched(lines())
-
-
-def render(result: RenderResult, context: FormatContext) -> str:
-    return "".join(chunks(result, context))

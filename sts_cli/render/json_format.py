@@ -149,10 +149,6 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
     return whole_lines(batched(itertools.chain(_write(_document(result), 0), ["\n"])))
 
 
-def render(result: RenderResult, context: FormatContext) -> str:
-    return "".join(chunks(result, context))
-
-
 # --- the writer ----------------------------------------------------------------------------------
 
 class _Stream:

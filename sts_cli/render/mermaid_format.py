@@ -45,10 +45,6 @@ def _service_lines(plan: SetPlan, prefix: str) -> tuple[list[str], str | None]:
     return [f"    {sid}{{{{{label(f'Service {status.name} ({why})')}}}}}"], sid
 
 
-def set_lines(plan: SetPlan, index: int) -> list[str]:
-    return list(_set_lines(plan, index))
-
-
 def _set_lines(plan: SetPlan, index: int) -> Iterator[str]:
     prefix = f"s{index}"
     lines = [f"  subgraph {node_id(prefix, 'ns')}[{label(f'namespace {plan.namespace}')}]", "    direction LR"]
@@ -88,7 +84,3 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
             for line in _set_lines(plan, index):
                 yield line + "\n"
     return batched(lines())
-
-
-def render(result: RenderResult, context: FormatContext) -> str:
-    return "".join(chunks(result, context))

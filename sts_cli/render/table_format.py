@@ -397,7 +397,3 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
             batch = []
     if batch:
         yield "".join(batch)
-
-
-def render(result: RenderResult, context: FormatContext) -> str:
-    return "".join(chunks(result, context))

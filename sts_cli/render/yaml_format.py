@@ -222,7 +222,3 @@ def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
                 yield f"# StatefulSet {plan.namespace}/{plan.name}: 0 replicas, no Pod or PVC is created\n"
     return batched(texts())
 
-
-def render(result: RenderResult, context: FormatContext) -> str:
-    return "".join(chunks(result, context))
-
