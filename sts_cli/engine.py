@@ -105,10 +105,6 @@ class CheckedObject:
         place = self._place
         return place if isinstance(place, str) else f"{self.origin}\0{self.document}\0{place}"
 
-    @key.setter
-    def key(self, value: str) -> None:
-        self._place = value
-
     def _fields(self) -> tuple[object, ...]:
         return (self.origin, self.document, self.name, self.kind, self.location, self.key, self.findings)
 
@@ -197,7 +193,11 @@ class _Collected:
     files: list[tuple[Any, Any]] = field(default_factory=list)
     # The encoded copies of the compact objects and the records of each file, deflated by blocks.
     store: BlockStore = field(default_factory=lambda: _block_store())
-    object_count: int = 0
+
+    @property
+    def object_count(self) -> int:
+        """Objects of every file, once `_expand` has made them (and until `_finish` lets them go)."""
+        return len(self.objects) + len(self.others)
 
 
 def _block_store() -> BlockStore:
@@ -288,18 +288,15 @@ def _expand(collected: _Collected) -> None:
                 kind = Kind.STATEFULSET if code == 1 else Kind.SERVICE if code == 2 else None
                 found_list.append(ObjectResult(kind, findings.get(position, none), other=code == 3))
             pairs = zip(objects, found_list, strict=True)
-        collected.object_count += len(objects)
         for obj, found in pairs:
             if found.other:
                 collected.others.append(obj)
                 continue
             kind = found.kind
             name = kind.value if kind else obj.kind or "<no kind>"
-            checked = (CheckedObject.at(obj.origin, obj.document, obj.name, name, obj.packed_start, obj.item,
-                                        found.findings) if isinstance(obj, CompactObject)
-                       else CheckedObject(obj.origin, obj.document, obj.name, name, obj.location(), obj.key,
-                                          found.findings))
-            collected.objects.append(checked)
+            start = obj.packed_start if isinstance(obj, CompactObject) else obj.start
+            collected.objects.append(CheckedObject.at(obj.origin, obj.document, obj.name, name, start, obj.item,
+                                                      found.findings))
             if kind is None:
                 continue
             if found.findings:
