@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sts_cli import ordering
+from sts_cli.render.templates import batched
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -387,13 +388,5 @@ def _lines(result: RenderResult, context: FormatContext) -> Iterator[str]:
 
 def chunks(result: RenderResult, context: FormatContext) -> Iterator[str]:
     """The output in pieces of whole lines (each line without trailing spaces)."""
-    batch: list[str] = []
-    for line in _lines(result, context):
-        # As str.splitlines() of the whole text would cut it (a line may hold U+2028 and the like).
-        for part in (line + "\n").splitlines():
-            batch.append(part.rstrip() + "\n")
-        if len(batch) >= 2048:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    # Cut as str.splitlines() of the whole text would cut it (a line may hold U+2028 and the like).
+    return batched(part.rstrip() + "\n" for line in _lines(result, context) for part in (line + "\n").splitlines())
