@@ -373,13 +373,13 @@ def validate(inputs: list[str], options: ValidateOptions,
     The result has no `statefulsets` / `services` views (see `ValidationResult`), whichever way
     it was made: reports need only findings, objects and the summary.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _validate(inputs, options, progress)
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a run.
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a run (and, in a worker, for each file it checks).
 
     A run builds hundreds of thousands of containers that form no reference cycles (parsed
     documents, slim copies, views, findings) and frees them by reference counting. With the

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sts_cli.engine import cyclic_gc_paused
 from sts_cli.filecheck import FileResult, check_source
 from sts_cli.sources import STDIN, Source, read_source
 
@@ -58,13 +59,8 @@ def _work(task: _Task) -> FileResult:
     being built would only scan it again and again (about a tenth of the run time); the next one
     after the task scans what survives, the slim copies.
     """
-    if not gc.isenabled():
+    with cyclic_gc_paused():
         return _check_task(task)
-    gc.disable()
-    try:
-        return _check_task(task)
-    finally:
-        gc.enable()
 
 
 def _remote(task: _Task) -> FileResult | bytes:
