@@ -179,8 +179,8 @@ def _shorten_token(match: re.Match[str]) -> str:
     return token[:KEEP] + ELLIPSIS + tail
 
 
-def bound_text(text: str, cap: int = TEXT_CAP) -> str:
-    """`text` with long quoted and unquoted runs shortened and the whole cut at `cap` characters."""
+def bound_text(text: str) -> str:
+    """`text` with long quoted and unquoted runs shortened and the whole cut at `TEXT_CAP` characters."""
     if len(text) <= _SHORT:
         return text
     out = text
@@ -193,7 +193,7 @@ def bound_text(text: str, cap: int = TEXT_CAP) -> str:
             out = _TOKEN.sub(_shorten_token, out)
         if out is before or out == before:
             break
-    return _cap(out, cap)
+    return _cap(out, TEXT_CAP)
 
 
 def bound_list(text: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from sts_cli.diff.engine import DiffResult, ObjectDiff
 from sts_cli.findings import bound_text
 from sts_cli.report import ReportContext
 from sts_cli.report.styled import StyledLines
+from sts_cli.report.text_report import plural
+from sts_cli.report.text_report import render as render_findings
 
 _STATUS = {
     "changed": "changed",
@@ -15,10 +18,6 @@ _STATUS = {
     "removed": "removed",
     "renamed": "renamed (delete + create)",
 }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(diff: DiffResult) -> str:
@@ -30,8 +29,8 @@ def summary_line(diff: DiffResult) -> str:
     if counts["renamed"]:
         parts.append(f"{counts['renamed']} renamed")
     parts.append(f"{counts['unchanged']} unchanged")
-    return (f"diff: {', '.join(parts)}; {_plural(summary.errors, 'error')}, "
-            f"{_plural(summary.warnings, 'warning')}, {summary.infos} info")
+    return (f"diff: {', '.join(parts)}; {plural(summary.errors, 'error')}, "
+            f"{plural(summary.warnings, 'warning')}, {summary.infos} info")
 
 
 def _header(item: ObjectDiff) -> str:
@@ -44,7 +43,6 @@ def _header(item: ObjectDiff) -> str:
 
 
 def render(diff: DiffResult, context: ReportContext) -> str:
-    from sts_cli.report.text_report import render as render_findings
 
     color = context.color
     out = _BoundedLines()
@@ -69,10 +67,7 @@ def render(diff: DiffResult, context: ReportContext) -> str:
                      else "no StatefulSet or Service in either input", ""))
             out.blank()
     text = out.render(color)
-    findings_context = ReportContext(context.tool_version, context.kubernetes_version, context.fail_on,
-                                     context.color, context.quiet, show_summary=False,
-                                     working_directory=context.working_directory)
-    findings = render_findings(diff.result, findings_context)
+    findings = render_findings(diff.result, replace(context, show_summary=False))
     if findings:
         text += findings + ("" if context.quiet else "\n")
     if context.show_summary and not context.quiet:

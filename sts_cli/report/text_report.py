@@ -24,20 +24,20 @@ def finding_line(finding: Finding) -> str:
                      f"{finding.message}{where}")
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(summary: Summary) -> str:
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.objects.items()))
     objects = sum(summary.objects.values())
-    parts = [f"{_plural(summary.files, 'file')}", f"{_plural(objects, 'object')}"
+    parts = [f"{plural(summary.files, 'file')}", f"{plural(objects, 'object')}"
              + (f" ({kinds})" if kinds else ""), f"{summary.invalid} invalid"]
     skipped = sum(summary.skipped.values())
     if skipped:
         names = ", ".join(f"{count} {kind or '?'}" for kind, count in sorted(summary.skipped.items()))
         parts.append(f"{skipped} skipped ({names})")
-    parts.append(f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, "
+    parts.append(f"{plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}, "
                  f"{summary.infos} info")
     return "; ".join(parts)
 
