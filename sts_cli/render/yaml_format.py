@@ -181,26 +181,16 @@ class _Writer:
 
 
 def _in_order(plan: SetPlan) -> Iterator[PodPlan | ClaimPlan]:
-    """The objects of one set in creation order (each pod's PVCs first), then the retained PVCs."""
+    """The objects of one set in creation order (each pod's PVCs first), then the retained PVCs.
+
+    Pods are created in ascending ordinals, the order of `plan.pods` (`ordering.creation_order`),
+    and `plan.claims` holds the PVCs ordinal by ordinal, one per claim template.
+    """
     pods, claims = plan.pods, plan.claims
     per_pod = len(claims) // len(pods) if pods else 0
-    names = [name for wave in plan.creation for name in wave]
-    if len(names) == len(pods) and per_pod * len(pods) == len(claims):
-        # Pods come in creation order (ascending ordinals) and PVCs ordinal by ordinal: no lookup.
-        for index, pod in enumerate(pods):
-            own = claims[index * per_pod:(index + 1) * per_pod]
-            if pod.name != names[index] or any(claim.pod != pod.name for claim in own):
-                raise ValueError(f"render plan out of order at {pod.name}")
-            yield from own
-            yield pod
-    else:
-        by_pod: dict[str, list[ClaimPlan]] = {}
-        for claim in claims:
-            by_pod.setdefault(claim.pod, []).append(claim)
-        by_name = {pod.name: pod for pod in pods}
-        for name in names:
-            yield from by_pod.get(name, [])
-            yield by_name[name]
+    for index, pod in enumerate(pods):
+        yield from claims[index * per_pod:(index + 1) * per_pod]
+        yield pod
     yield from plan.retained_claims
 
 
