@@ -18,6 +18,7 @@ from sts_cli.kinds import classify
 from sts_cli.sources import Source, read_source
 from sts_cli.streams import check_chunk, join_chunks, plan_chunks
 from tests.conftest import REPO
+from tests.perf.helpers import all_paths
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
@@ -75,17 +76,6 @@ def test_unusual_values_agree_or_fall_back(value: Any) -> None:
 
 def test_values_the_compiled_check_cannot_read_fall_back_to_jsonschema() -> None:
     assert schema_check.fast_is_valid({"metadata": {1: 2}}, "1.33", "Service") is None
-
-
-def all_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += all_paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            out += all_paths(value, (*path, index))
-    return out
 
 
 def test_packed_positions_survive_pickling_and_answer_like_the_tables(corpus: Path) -> None:

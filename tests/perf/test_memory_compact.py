@@ -22,6 +22,7 @@ from sts_cli.model import service_view, statefulset_view, string_map
 from sts_cli.sources import Source
 from sts_cli.suppress import object_suppressions
 from tests.conftest import REPO
+from tests.perf.helpers import all_paths
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate
@@ -78,17 +79,6 @@ def checked() -> tuple[list[ManifestObject], list[CompactObject]]:
     return full, compact  # type: ignore[return-value]
 
 
-def paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += paths(value, (*path, index))
-    return found
-
-
 def test_identity_and_start_are_read_without_decoding() -> None:
     full, compact = checked()
     for whole, obj in zip(full, compact, strict=True):
@@ -117,7 +107,7 @@ def test_every_kept_field_is_located_as_in_the_full_object() -> None:
     full, compact = checked()
     located = 0
     for whole, obj in zip(full, compact, strict=True):
-        for path in paths(obj.data):
+        for path in all_paths(obj.data):
             for at_value in (False, True):
                 assert obj.location(path, at_value) == whole.location(path, at_value), path
                 located += 1
