@@ -154,14 +154,13 @@ class ClaimPlan:
     labels: dict[str, str]
     owners: tuple[ordering.OwnerRef, ...]
     fate: ordering.ClaimFate
-    retained: bool = False  # a PVC left behind by a scale-down (its pod is gone)
-    view: StatefulSetView | None = field(default=None, repr=False, compare=False)
-    claim_template: ClaimTemplate | None = field(default=None, repr=False, compare=False)
+    retained: bool  # a PVC left behind by a scale-down (its pod is gone)
+    view: StatefulSetView = field(repr=False, compare=False)
+    claim_template: ClaimTemplate = field(repr=False, compare=False)
 
     @property
     def manifest(self) -> dict[str, Any]:
         """The PVC object (built on each access)."""
-        assert self.view is not None and self.claim_template is not None
         return claim_manifest(self.view, self.claim_template, self.ordinal, self.owners)
 
 
