@@ -160,9 +160,8 @@ def _blocks(plan: SetPlan, color: bool) -> Iterator[Block]:
         yield _Text("Pods: none (0 replicas)")
 
     if plan.claims or plan.retained_claims:
-        labels_by_template: dict[str, str] = {}
-        for claim in _first_claims(plan):
-            labels_by_template.setdefault(claim.template, ", ".join(f"{k}={v}" for k, v in claim.labels.items()))
+        labels_by_template = {claim.template: ", ".join(f"{k}={v}" for k, v in claim.labels.items())
+                              for claim in _first_claims(plan)}
         yield _Text("PVC labels: " + "; ".join(f"{name}: {labels or 'none'}"
                                                for name, labels in labels_by_template.items()))
         yield _Table("PersistentVolumeClaims", ("PVC", "Pod", "Size", "Access modes", "Class", "Volume mode",
