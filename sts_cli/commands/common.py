@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sts_cli.config import Config
     from sts_cli.findings import Severity
     from sts_cli.limits import Limits
+    from sts_cli.report import ReportContext
 
 
 def usage_error(message: str) -> typer.Exit:
@@ -166,6 +169,24 @@ def check_outputs(targets: list[Path], inputs: list[str]) -> None:
             raise usage_error(f"--output {target} is a folder")
         if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
             raise usage_error(f"--output {target}: permission denied")
+
+
+def write_reports(pairs: list[tuple[str, Path | None]], render: Callable[[str, ReportContext], str], *,
+                  color: str, quiet: bool, kubernetes_version: str, fail_on: Severity) -> None:
+    """Each (format, file or None for stdout) pair rendered by `render(format, context)` and written."""
+    from sts_cli import __version__
+    from sts_cli.report import ReportContext
+
+    for fmt, target in pairs:
+        colored = use_color(color) if target is None and fmt == "text" else False
+        context = ReportContext(tool_version=__version__, kubernetes_version=kubernetes_version, fail_on=fail_on,
+                                color=colored, quiet=quiet, show_summary=True, working_directory=os.getcwd())
+        text = render(fmt, context)
+        if target is None:
+            # Click strips ANSI codes from output that is not a terminal unless told otherwise.
+            typer.echo(text, nl=False, color=colored or None)
+        else:
+            write_output(target, text)
 
 
 def write_output(target: Path, text: str) -> None:

@@ -28,8 +28,7 @@ from sts_cli.commands.common import (
     resolve_version,
     severity_options,
     usage_error,
-    use_color,
-    write_output,
+    write_reports,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def diff_command(
     from sts_cli.diff.gitsource import GitError, sources_at
     from sts_cli.documents import load_source
     from sts_cli.engine import ValidateOptions, load_inputs
-    from sts_cli.report import FORMATS, ReportContext
+    from sts_cli.report import FORMATS
     from sts_cli.sources import STDIN, UsageError
 
     settings = load_settings(config, no_config)
@@ -136,26 +135,18 @@ def diff_command(
     diff = compare(old, new, options)
     result = diff.result
 
-    from sts_cli import __version__
-
     code = 1 if result.failed(threshold) else 0
     if result.summary.unreadable:
         code = 2
-    for fmt, target in pairs:
-        colored = use_color(color) if target is None and fmt == "text" else False
-        context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
-                                color=colored, quiet=quiet, show_summary=True, working_directory=os.getcwd())
+
+    def render(fmt: str, context: ReportContext) -> str:
         if fmt == "text":
             from sts_cli.diff.text import render as render_text
 
-            text = render_text(diff, context)
-        else:
-            text = _render(fmt, result, context)
-        if target is None:
-            # Click strips ANSI codes from output that is not a terminal unless told otherwise.
-            typer.echo(text, nl=False, color=colored or None)
-        else:
-            write_output(target, text)
+            return render_text(diff, context)
+        return _render(fmt, result, context)
+
+    write_reports(pairs, render, color=color, quiet=quiet, kubernetes_version=version, fail_on=threshold)
     if summary and (quiet or ("text", None) not in pairs):
         from sts_cli.diff.text import summary_line
 

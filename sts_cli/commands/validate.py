@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -30,8 +29,7 @@ from sts_cli.commands.common import (
     run_settings,
     severity_options,
     usage_error,
-    use_color,
-    write_output,
+    write_reports,
 )
 
 
@@ -79,7 +77,7 @@ def validate_command(
     Exit codes: 0 no finding at or above --fail-on; 1 such findings; 2 the tool could not do its job.
     """
     from sts_cli.engine import ValidateOptions, validate
-    from sts_cli.report import FORMATS, ReportContext, renderer
+    from sts_cli.report import FORMATS, renderer
     from sts_cli.sources import UsageError
 
     settings = load_settings(config, no_config)
@@ -114,21 +112,11 @@ def validate_command(
     except UsageError as exc:
         raise usage_error(str(exc)) from None
 
-    from sts_cli import __version__
-
     code = 1 if result.failed(threshold) else 0
     if result.summary.unreadable:
         code = 2
-    for fmt, target in pairs:
-        colored = use_color(color) if target is None and fmt == "text" else False
-        context = ReportContext(tool_version=__version__, kubernetes_version=version, fail_on=threshold,
-                                color=colored, quiet=quiet, show_summary=True, working_directory=os.getcwd())
-        text = renderer(fmt)(result, context)
-        if target is None:
-            # Click strips ANSI codes from output that is not a terminal unless told otherwise.
-            typer.echo(text, nl=False, color=colored or None)
-        else:
-            write_output(target, text)
+    write_reports(pairs, lambda fmt, context: renderer(fmt)(result, context),
+                  color=color, quiet=quiet, kubernetes_version=version, fail_on=threshold)
     if summary and (quiet or ("text", None) not in pairs):
         from sts_cli.report.text_report import summary_line
 
