@@ -42,14 +42,14 @@ def _service_line(plan: SetPlan) -> str:
 
 
 def _set_lines(plan: SetPlan) -> Iterator[str]:
-    lines = [_service_line(plan)]
-    lines += [f"; {note}" for note in plan.dns_notes]
+    yield _service_line(plan)
+    for note in plan.dns_notes:
+        yield f"; {note}"
     if not plan.service.per_pod_records:
-        lines.append("; no per-pod records will exist; the pods still get these hostnames (in their own "
-                     "/etc/hosts only):" if plan.pods else "; no pods")
+        yield ("; no per-pod records will exist; the pods still get these hostnames (in their own "
+               "/etc/hosts only):" if plan.pods else "; no pods")
         for pod in plan.pods:
-            lines.append(f";   {pod.fqdn or pod.hostname}")
-    yield from lines
+            yield f";   {pod.fqdn or pod.hostname}"
     records = plan.records
     if not records:
         return
