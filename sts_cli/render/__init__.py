@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from sts_cli.documents import LoadedSource
-from sts_cli.findings import Finding, Severity
+from sts_cli.findings import Finding, Location, Severity
 from sts_cli.kinds import Kind, classify
 from sts_cli.model import ServiceView, StatefulSetView, service_view, statefulset_view
 from sts_cli.render.plan import RenderOptions, RenderResult, plan_set, render_problems
@@ -97,8 +97,6 @@ def render_loaded(loaded: list[LoadedSource], options: RenderOptions, select: st
         result.sets.append(plan_set(view, services, options))
     if not sets and not result.problems and select is None:
         where = loaded[0].origin if loaded else "<input>"
-        from sts_cli.findings import Location
-
         result.problems.append(Finding("render-nothing", Severity.ERROR, "no StatefulSet found in the input",
                                        Location(where, 1, 1), hint="pass the files that hold the StatefulSets"))
     return result
