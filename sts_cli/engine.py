@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sts_cli.findings import Finding, Location, Severity, bound_text
 from sts_cli.limits import Limits
+from sts_cli.pairs import pack_pair, unpack_pair
 from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_inputs, read_source
 
 # Parsing, checking and the views are imported where they are used: a run answered from the
@@ -45,8 +46,6 @@ class ValidateOptions:
     cache_dir: str | None = None
 
 
-# Lines above this many columns, as `filecheck.pack_pair` packs a start position.
-_WIDE = 1 << 32
 # The findings of a CheckedObject that has none (most of them), until it is given its own list.
 _NO_FINDINGS: list[Finding] = []
 # Shared by the LoadedSources of compact files, whose objects are kept in `_Collected.store`, and by
@@ -81,7 +80,7 @@ class CheckedObject:
     def at(cls, origin: str, document: int, name: str, kind: str, start: int | tuple[int, int], item: int | None,
            findings: list[Finding]) -> CheckedObject:
         """The record of the object of `origin` and `document` (List `item`) starting at 0-based `start`
-        (a (line, column) pair, or one number as `filecheck.pack_pair` makes it)."""
+        (a (line, column) pair, or one number as `pairs.pack_pair` makes it)."""
         new = cls.__new__(cls)
         new.origin, new.document, new.findings = origin, document, findings
         new.name, new.kind = bound_text(name), bound_text(kind)
@@ -93,7 +92,7 @@ class CheckedObject:
         where = self._where
         if isinstance(where, Location):
             return where
-        line, column = divmod(where, _WIDE) if isinstance(where, int) else where
+        line, column = unpack_pair(where)
         return Location(self.origin, line + 1, column + 1, self.document)
 
     @location.setter
@@ -186,7 +185,7 @@ class _Collected:
     # store (each of its blocks inflated once).
     kept_order: bytearray = field(default_factory=bytearray)
     # Per file of `loaded` until `_expand`: (results, None) for full objects, or (span of its
-    # records in `store` as `filecheck.pack_pair` packs it, classification findings by object) for
+    # records in `store` as `pairs.pack_pair` packs it, classification findings by object) for
     # compact ones. Objects of all files are made once every file is in: a run then keeps no small
     # objects scattered among the parse trees of later files (which would keep the memory of those
     # trees from being reused).
@@ -230,7 +229,7 @@ def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collecte
     """Merge per-file results, in input order, into what cross-object rules see (see `_expand`)."""
     import marshal
 
-    from sts_cli.filecheck import CompactObject, pack_pair
+    from sts_cli.filecheck import CompactObject
     from sts_cli.kinds import Kind
 
     collected = _Collected()
@@ -266,7 +265,7 @@ def _expand(collected: _Collected) -> None:
     import marshal
 
     from sts_cli.documents import HelmSource
-    from sts_cli.filecheck import CompactObject, ObjectResult, restore_compact, unpack_pair
+    from sts_cli.filecheck import CompactObject, ObjectResult, restore_compact
     from sts_cli.kinds import Kind
 
     store = collected.store

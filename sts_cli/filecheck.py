@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from sts_cli.documents import HelmSource, LoadedSource, ManifestObject, load_source
 from sts_cli.findings import Finding
 from sts_cli.kinds import Kind, classify
+from sts_cli.pairs import pack_pair, unpack_pair
 from sts_cli.schema_check import schema_findings
 from sts_cli.sources import Source, read_source
 from sts_cli.yamlparse import Pos, PositionIndex
@@ -494,18 +495,6 @@ _POSITIONS_SLOT: Any = ManifestObject.__dict__["positions"]
 
 # A start position (line, column) or a span (offset, size) as one number where it fits: a pair of
 # numbers costs a tuple and two ints (about 100 bytes), one number about 32.
-_WIDE = 1 << 32
-
-
-def pack_pair(pair: tuple[int, int]) -> int | tuple[int, int]:
-    first, second = pair
-    return first * _WIDE + second if first >= 0 and 0 <= second < _WIDE else pair
-
-
-def unpack_pair(packed: int | tuple[int, int]) -> tuple[int, int]:
-    return packed if isinstance(packed, tuple) else divmod(packed, _WIDE)
-
-
 def restore_compact(origin: str, document: int, start: Pos, item: int | None, helm: HelmSource | None,
                     identity: tuple[str, str, str, str, bool], blob: bytes | bytearray | BlockStore, at: int = 0,
                     size: int = -1) -> CompactObject:

@@ -277,7 +277,7 @@ def test_objects_without_findings_share_one_empty_list(tmp_path: Path) -> None:
 
 
 def test_positions_and_spans_are_packed_into_one_number_where_they_fit() -> None:
-    from sts_cli.filecheck import pack_pair, unpack_pair
+    from sts_cli.pairs import pack_pair, unpack_pair
 
     for pair in ((0, 0), (12, 7), (10**9, 2**32 - 1), (2**40, 5)):
         packed = pack_pair(pair)
