@@ -19,12 +19,14 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import Case, measure  # noqa: E402 - a sibling script, not a package
+
 FORMATS = ["table", "table-color", "yaml", "json", "dns", "mermaid"]
 
 
@@ -36,20 +38,13 @@ def _sts_command(given: str | None) -> list[str]:
 
 
 def _measure(command: list[str], runs: int) -> tuple[float, int]:
-    times: list[float] = []
-    peaks: list[int] = []
+    """Median seconds and largest peak KiB of `runs` runs, measured as `run.py` measures."""
+    case = Case("render", command, 0)
     for _ in range(runs):
-        # A small parent per run: its children's rusage is that run's peak alone.
-        probe = [sys.executable, "-c",
-                 "import resource,subprocess,sys,time,os;"
-                 "s=time.perf_counter();"
-                 "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True);"
-                 "print(time.perf_counter()-s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
-                 *command]
-        out = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.split()
-        times.append(float(out[0]))
-        peaks.append(int(out[1]))
-    return statistics.median(times), max(peaks)
+        measure(case)
+    if any(case.codes):
+        raise SystemExit(f"{' '.join(command)} exited with {sorted(set(case.codes))}")
+    return statistics.median(case.times), max(case.peaks)
 
 
 def main() -> None:
