@@ -61,7 +61,12 @@ def disabled_by_environment() -> bool:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return new_hasher(data).hexdigest()
+
+
+def new_hasher(data: bytes = b"") -> hashlib.blake2b:
+    """The hash of `digest`, to be fed a block at a time (`.update`, then `.hexdigest()`)."""
+    return hashlib.blake2b(data, digest_size=20)
 
 
 def key(*parts: object) -> str:

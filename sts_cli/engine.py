@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 from sts_cli.findings import Finding, Location, Severity, bound_text
 from sts_cli.limits import Limits
 from sts_cli.pairs import pack_pair, unpack_pair
-from sts_cli.sources import DEFAULT_MAX_FILE_BYTES, STDIN, SourceSkip, expand_inputs, read_source
+from sts_cli.sources import (
+    DEFAULT_MAX_FILE_BYTES,
+    STDIN,
+    ReadFailed,
+    SourceSkip,
+    expand_inputs,
+    read_blocks,
+    read_source,
+    shown,
+)
 
 # Parsing, checking and the views are imported where they are used: a run answered from the
 # cache needs none of them (about 12 ms of start-up).
@@ -402,17 +411,20 @@ def _validate(inputs: list[str], options: ValidateOptions,
     items = list(expand_inputs(inputs))
     skipped = [item for item in items if isinstance(item, SourceSkip)]
     paths = [item for item in items if isinstance(item, str)]
-    if options.cache_dir is not None:
-        from pathlib import Path
+    from sts_cli.spool import read_once_inputs
 
-        from sts_cli.cache import Cache
+    with read_once_inputs(inputs, options.max_file_bytes):
+        if options.cache_dir is not None:
+            from pathlib import Path
 
-        cache = Cache.open(Path(options.cache_dir))
-        if cache is not None:
-            return _validate_cached(cache, inputs, paths, skipped, options, progress)
-    from sts_cli.parallel import run_files
+            from sts_cli.cache import Cache
 
-    return _finish(_collect(run_files(paths, options, progress), options), skipped, options)
+            cache = Cache.open(Path(options.cache_dir))
+            if cache is not None:
+                return _validate_cached(cache, inputs, paths, skipped, options, progress)
+        from sts_cli.parallel import run_files
+
+        return _finish(_collect(run_files(paths, options, progress), options), skipped, options)
 
 
 def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped: list[SourceSkip],
@@ -448,7 +460,7 @@ def _validate_cached(cache: Cache, inputs: list[str], paths: list[str], skipped:
         known.close()
     if store is not None:
         # The whole result is kept only if every file was checked as the parent hashed it.
-        unchanged = store.digests() == {("<stdin>" if p == STDIN else p): digests[p][0] for p in digests}
+        unchanged = store.digests() == {shown(p): digests[p] for p in digests}
         store.commit()
         if run_name is not None and unchanged:
             cache.put("runs", run_name, _pack_result(result))
@@ -514,9 +526,8 @@ def _set_key(inputs: list[str], options: ValidateOptions) -> str:
     return key("set", fingerprint(), per_file, here, tuple(inputs))
 
 
-def _digests(paths: list[str], options: ValidateOptions,
-             memo: DigestMemo | None = None) -> dict[str, tuple[str, bytes | None]]:
-    """Content hash of every readable input; standard input's bytes are kept (it reads once).
+def _digests(paths: list[str], options: ValidateOptions, memo: DigestMemo | None = None) -> dict[str, str]:
+    """Content hash of every readable input, read a block at a time (never held whole).
 
     A regular file whose identity and times `memo` knows is not read again (see DigestMemo).
     """
@@ -524,9 +535,9 @@ def _digests(paths: list[str], options: ValidateOptions,
     import stat
     import time
 
-    from sts_cli.cache import digest
+    from sts_cli.cache import new_hasher
 
-    found: dict[str, tuple[str, bytes | None]] = {}
+    found: dict[str, str] = {}
     for path in paths:
         st = None
         if memo is not None and path != STDIN:
@@ -537,21 +548,26 @@ def _digests(paths: list[str], options: ValidateOptions,
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= options.max_file_bytes:
                 known = memo.get(path, st)
                 if known is not None:
-                    found[path] = (known, None)
+                    found[path] = known
                     continue
             else:
                 st = None
         hashed_at = time.time_ns()
-        source = read_source(path, options.max_file_bytes)
-        if source.data is not None:
-            content = digest(source.data)
-            found[path] = (content, source.data if path == STDIN else None)
-            if memo is not None and st is not None and len(source.data) == st.st_size:
-                memo.put(path, st, content, hashed_at)
+        hasher = new_hasher()
+        size = 0
+        try:
+            for block in read_blocks(path, options.max_file_bytes):
+                hasher.update(block)
+                size += len(block)
+        except ReadFailed:
+            continue
+        found[path] = hasher.hexdigest()
+        if memo is not None and st is not None and size == st.st_size:
+            memo.put(path, st, found[path], hashed_at)
     return found
 
 
-def _run_key(paths: list[str], digests: dict[str, tuple[str, bytes | None]], skipped: list[SourceSkip],
+def _run_key(paths: list[str], digests: dict[str, str], skipped: list[SourceSkip],
              options: ValidateOptions) -> str:
     from sts_cli.cache import fingerprint, key
 
@@ -561,7 +577,7 @@ def _run_key(paths: list[str], digests: dict[str, tuple[str, bytes | None]], ski
             continue
         value = getattr(options, option.name)
         settings.append((option.name, tuple(sorted(value)) if isinstance(value, (set, frozenset)) else value))
-    return key("run", fingerprint(), tuple(settings), tuple((p, digests[p][0]) for p in paths), tuple(skipped))
+    return key("run", fingerprint(), tuple(settings), tuple((p, digests[p]) for p in paths), tuple(skipped))
 
 
 def validate_loaded(loaded: list[LoadedSource], skipped: list[SourceSkip],

@@ -3,13 +3,13 @@
 Results come back in input order whatever the number of workers, so the output never depends
 on `--jobs`. Small inputs are checked in this process: starting workers costs more than it saves.
 A large multi-document stream (a bundle, or standard input) is cut at `---` lines into chunks
-that workers check side by side; see `streams.py` for when that is safe.
+that workers check side by side, each reading its own chunk; see `streams.py` for when that is
+safe. No process holds a large stream whole.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from sts_cli.engine import cyclic_gc_paused
 from sts_cli.filecheck import FileResult, check_source
-from sts_cli.sources import STDIN, Source, read_source
+from sts_cli.sources import (
+    STDIN,
+    Source,
+    input_size,
+    is_remembered,
+    read_once_state,
+    read_source,
+    remember_read_once,
+    shown,
+)
 
 if TYPE_CHECKING:
     from sts_cli.cache import Pack, PackWriter
@@ -36,11 +45,10 @@ PART_BYTES = 128 * 1024
 
 @dataclass(slots=True)
 class _Task:
-    display: str
-    # Bytes already read (standard input, a chunk, a file read for hashing); None: read in the worker.
+    item: str  # the input as given (`-` for standard input)
+    # Bytes already read (standard input read without the spool); None: read in the worker.
     data: bytes | None = None
-    # streams.Chunk when this task is a part of a stream: its bytes are read from the stream kept
-    # in `_STATE["streams"]` (forked workers share the parent's copy) instead of being copied.
+    # streams.Chunk when this task is a part of a stream: the worker reads that part of the input.
     chunk: Any = None
     size: int = 0
 
@@ -77,12 +85,17 @@ def _remote(task: _Task) -> FileResult | bytes:
 def _check_task(task: _Task) -> FileResult:
     options: ValidateOptions = _STATE["options"]
     if task.chunk is not None:
-        from sts_cli.streams import check_chunk
+        from sts_cli.streams import check_part
 
-        chunk = task.chunk
-        return check_chunk(task.display, _STATE["streams"][task.display][chunk.start:chunk.end], chunk, options)
-    source = Source(task.display, task.data) if task.data is not None else read_source(
-        task.display, options.max_file_bytes)
+        return check_part(task.item, task.chunk, options)
+    if task.data is None and task.size >= 2 * PART_BYTES:
+        return _check_file_in_parts(task.item, options)
+    return _check_read(task.item, task.data, options)
+
+
+def _check_read(item: str, data: bytes | None, options: ValidateOptions) -> FileResult:
+    """Check one input read whole (`data`, when it was read already)."""
+    source = Source(shown(item), data) if data is not None else read_source(item, options.max_file_bytes)
     result = _check_in_parts(source, options)
     if _STATE.get("digest") and source.data is not None:
         from sts_cli.cache import digest
@@ -93,73 +106,90 @@ def _check_task(task: _Task) -> FileResult:
     return result
 
 
+def _check_file_in_parts(item: str, options: ValidateOptions) -> FileResult:
+    """A large input planned as it is read and checked a part at a time, never held whole."""
+    from sts_cli.cache import new_hasher
+    from sts_cli.streams import check_part, join_chunks, plan_input
+
+    hasher = new_hasher() if _STATE.get("digest") else None
+    parts = plan_input(item, PART_BYTES, options, hasher)
+    joined = None
+    if parts:
+        joined = join_chunks(shown(item), [check_part(item, part, options) for part in parts], parts, options)
+    if joined is None:
+        return _check_read(item, None, options)
+    if hasher is not None:
+        joined.digest = hasher.hexdigest()
+    return joined
+
+
 def _check_in_parts(source: Source, options: ValidateOptions) -> FileResult:
-    """`check_source`, a large stream a part at a time (same result: see `streams.py`)."""
+    """`check_source`, a large stream held in memory a part at a time (same result: see `streams.py`)."""
     data = source.data
     if data is None or len(data) < 2 * PART_BYTES:
         return check_source(source, options)
     from sts_cli.streams import check_chunk, join_chunks, plan_chunks
 
     parts = plan_chunks(data, PART_BYTES, options.limits.max_documents)
-    if not parts:
-        return check_source(source, options)
-    results = [check_chunk(source.display, data[part.start:part.end], part, options) for part in parts]
-    return join_chunks(source.display, data, results, parts, options)
+    joined = None
+    if parts:
+        results = [check_chunk(source.display, data[part.start:part.end], part, options) for part in parts]
+        joined = join_chunks(source.display, results, parts, options)
+    return joined if joined is not None else check_source(source, options)
 
 
 def run_files(items: list[str], options: ValidateOptions, progress: Progress | None = None,
-              digests: dict[str, tuple[str, bytes | None]] | None = None,
+              digests: dict[str, str] | None = None,
               known: Pack | None = None, store: PackWriter | None = None) -> Iterator[FileResult]:
     """FileResults for `items` (paths or `-`), in order.
 
-    `digests` maps an item to (content digest, bytes or None) when the caller hashed the inputs
-    already (for the cache); standard input is read here when it is not in it. A file whose
-    result is in `known` under the same digest is not checked again; every result with a digest
-    goes to `store`.
+    `digests` maps an item to its content digest when the caller hashed the inputs already (for
+    the cache). A file whose result is in `known` under the same digest is not checked again;
+    every result with a digest goes to `store`. Standard input is read by `spool.read_once_inputs`
+    when the caller opened it, else here, whole.
     """
-    from sts_cli.streams import plan_chunks
+    from sts_cli.streams import plan_input
 
     digests = digests or {}
-    # Streams cut into chunks, kept once: tasks name their part of it (see `_Task.chunk`).
-    streams: dict[str, bytes] = {}
     groups: list[list[_Task]] = []
     ready: dict[int, _Checked] = {}
+    # The digest of each stream cut into chunks, as hashed while it was planned.
+    stream_digests: dict[int, str | None] = {}
     work_bytes = 0
     for index, item in enumerate(items):
-        display = "<stdin>" if item == STDIN else item
-        content, data = digests.get(item, (None, None))
-        if item == STDIN and data is None:
+        content = digests.get(item)
+        if known is not None and content is not None:
+            hit = known.get(shown(item), content)
+            if isinstance(hit, FileResult):
+                hit.digest = content
+                ready[index] = (hit, None)  # the pickle is read again when the new pack is written
+                groups.append([])
+                continue
+        data = None
+        if item == STDIN and not is_remembered(STDIN):
             source = read_source(STDIN, options.max_file_bytes)
             if source.data is None:  # unreadable or too large: reported like any such file
                 ready[index] = (check_source(source, options), None)
                 groups.append([])
                 continue
             data = source.data
-        if known is not None and content is not None:
-            hit = known.get(display, content)
-            if isinstance(hit, FileResult):
-                hit.digest = content
-                ready[index] = (hit, None)  # the pickle is read again when the new pack is written
-                groups.append([])
-                continue
-        size = len(data) if data is not None else _size(item)
+        size = len(data) if data is not None else input_size(item)
         work_bytes += size
         chunks = None
-        if options.jobs > 1 and size >= 2 * CHUNK_BYTES and display not in streams:
-            if data is None:
-                data = read_source(item, options.max_file_bytes).data
-            if data is not None:
-                chunks = plan_chunks(data, CHUNK_BYTES, options.limits.max_documents)
+        if options.jobs > 1 and size >= 2 * CHUNK_BYTES and data is None:
+            from sts_cli.cache import new_hasher
+
+            hasher = new_hasher() if store is not None else None
+            chunks = plan_input(item, CHUNK_BYTES, options, hasher)
+            stream_digests[index] = hasher.hexdigest() if hasher is not None else None
         if chunks:
-            assert data is not None
-            streams[display] = data
-            groups.append([_Task(display, None, c, c.end - c.start) for c in chunks])
+            groups.append([_Task(item, None, c, c.end - c.start) for c in chunks])
         else:
-            groups.append([_Task(display, data, None, size)])
+            groups.append([_Task(item, data, None, size)])
     data = None
     _STATE["options"] = options
     _STATE["digest"] = store is not None
-    _STATE["streams"] = streams
+    _STATE["read_once"] = read_once_state()
     flat = [task for group in groups for task in group]
     jobs = min(options.jobs, len(flat))
     pool: Any = None
@@ -173,7 +203,7 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
                                            for i, t in enumerate(flat))
         else:
             results = ((_work(t), None) for t in flat)
-        yield from _merge(groups, ready, results, options, store, known, progress)
+        yield from _merge(groups, ready, results, stream_digests, options, store, known, progress)
         if pool is not None:
             pool.close()
             pool.join()
@@ -196,13 +226,6 @@ def _local_share(tasks: list[_Task], share: float) -> set[int]:
     return local
 
 
-def _size(display: str) -> int:
-    try:
-        return os.stat(display).st_size
-    except OSError:
-        return 0
-
-
 def _init_worker(state: dict[str, Any]) -> None:
     """Under `spawn` (macOS, Windows) workers do not inherit the parent's memory.
 
@@ -211,6 +234,8 @@ def _init_worker(state: dict[str, Any]) -> None:
     its reach: a forked worker then never touches, and so never copies, the parent's pages for it.
     """
     _STATE.update(state)
+    for item, read in state.get("read_once", {}).items():
+        remember_read_once(item, read)
     gc.freeze()
     gc.enable()
 
@@ -248,8 +273,8 @@ def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult
 
 
 def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Iterator[_Checked],
-           options: ValidateOptions, store: PackWriter | None, known: Pack | None,
-           progress: Progress | None) -> Iterator[FileResult]:
+           stream_digests: dict[int, str | None], options: ValidateOptions, store: PackWriter | None,
+           known: Pack | None, progress: Progress | None) -> Iterator[FileResult]:
     from sts_cli.streams import join_chunks
 
     total = len(groups)
@@ -261,13 +286,14 @@ def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Itera
         elif len(group) == 1 and group[0].chunk is None:
             result, blob = next(results)
         else:
+            item = group[0].item
             parts = [next(results)[0] for _ in group]
-            data = _STATE["streams"].pop(group[0].display)  # let go once its parts are joined
-            result, blob = join_chunks(group[0].display, data, parts, [task.chunk for task in group], options), None
-            if store is not None:
-                from sts_cli.cache import digest
-
-                result.digest = digest(data)
+            joined = join_chunks(shown(item), parts, [task.chunk for task in group], options)
+            if joined is None:
+                joined = _check_read(item, None, options)
+            else:
+                joined.digest = stream_digests[index]
+            result, blob = joined, None
         if store is not None and result.digest is not None:
             store.add(result.loaded.origin, result.digest, result, blob)
         if progress is not None:

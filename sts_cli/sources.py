@@ -159,7 +159,7 @@ def expand_inputs(inputs: list[str]) -> Iterator[str | SourceSkip]:
             yield given
 
 
-def _too_large(display: str, max_bytes: int, size: int | None = None) -> Source:
+def too_large(display: str, max_bytes: int, size: int | None = None) -> Source:
     what = f"is {size} bytes," if size is not None else "is"
     return Source(display, None, f"file {what} larger than the limit of {max_bytes} bytes "
                   "(raise --max-file-size); it was not checked", error_rule="yaml-limit")
@@ -179,7 +179,7 @@ def _read_stdin(max_bytes: int) -> Source:
     except (OSError, ValueError) as exc:
         return Source("<stdin>", None, f"cannot read standard input: {exc}")
     if len(data) > max_bytes:
-        return _too_large("<stdin>", max_bytes)
+        return too_large("<stdin>", max_bytes)
     return Source("<stdin>", data)
 
 
@@ -200,49 +200,188 @@ def _anonymous_pipe(path: str) -> bool:
     return os.path.basename(os.path.realpath(path)).startswith("pipe:")
 
 
-def read_source(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source:
-    """Read one input as bytes. Errors become a Source with `error` set, never an exception."""
+def is_read_once(display: str) -> bool:
+    """True for inputs that cannot be read twice: standard input and anonymous pipes."""
     if display == STDIN:
-        return _read_stdin(max_bytes)
+        return True
     try:
-        st = os.stat(display)
+        return stat.S_ISFIFO(os.stat(display).st_mode) and _anonymous_pipe(display)
+    except OSError:
+        return False
+
+
+# Inputs read once already (see `spool.py`): their Source, or the path of their temporary copy.
+_READ_ONCE: dict[str, Source | str] = {}
+
+
+def remember_read_once(display: str, read: Source | str | None) -> None:
+    """Serve later reads of `display` from `read` (None forgets it)."""
+    if read is None:
+        _READ_ONCE.pop(display, None)
+    else:
+        _READ_ONCE[display] = read
+
+
+def is_remembered(display: str) -> bool:
+    return display in _READ_ONCE
+
+
+def read_once_state() -> dict[str, Source | str]:
+    """What `remember_read_once` holds, for worker processes that do not inherit it."""
+    return dict(_READ_ONCE)
+
+
+def shown(display: str) -> str:
+    return "<stdin>" if display == STDIN else display
+
+
+def input_size(display: str) -> int:
+    """The size of an input in bytes as far as known without reading it (0 when not known)."""
+    redirect = _READ_ONCE.get(display)
+    if isinstance(redirect, Source):
+        return len(redirect.data or b"")
+    try:
+        return os.stat(redirect or display).st_size
+    except OSError:
+        return 0
+
+
+class _Opened:
+    """An open input: its descriptor, and whether it is a pipe (read to its end, size unknown)."""
+
+    __slots__ = ("fd", "is_pipe", "size")
+
+    def __init__(self, fd: int, is_pipe: bool, size: int) -> None:
+        self.fd = fd
+        self.is_pipe = is_pipe
+        self.size = size
+
+
+def _open(display: str, path: str, max_bytes: int) -> _Opened | Source:
+    """`path` opened for reading, or the Source reporting why it cannot be (shown as `display`)."""
+    try:
+        st = os.stat(path)
     except OSError as exc:
         return Source(display, None, f"cannot open: {exc.strerror or exc}")
     if stat.S_ISDIR(st.st_mode):
         return _folder_error(display)
-    is_pipe = stat.S_ISFIFO(st.st_mode) and _anonymous_pipe(display)
+    is_pipe = stat.S_ISFIFO(st.st_mode) and _anonymous_pipe(path)
     if not is_pipe and not stat.S_ISREG(st.st_mode):
         return Source(display, None, "not a regular file (FIFO, socket or device)")
     if not is_pipe and st.st_size > max_bytes:
-        return _too_large(display, max_bytes, st.st_size)
+        return too_large(display, max_bytes, st.st_size)
     # A pipe's reads wait for its writer (Ctrl-C still ends the run). O_NONBLOCK keeps the open
     # of anything else from waiting: a named FIFO with no writer would block it forever.
     flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | (0 if is_pipe else getattr(os, "O_NONBLOCK", 0))
     try:
-        fd = os.open(display, flags)
+        fd = os.open(path, flags)
     except OSError as exc:
         return Source(display, None, f"cannot open: {exc.strerror or exc}")
     try:
         st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            return _folder_error(display)
-        if not (stat.S_ISREG(st.st_mode) or (is_pipe and stat.S_ISFIFO(st.st_mode))):
-            return Source(display, None, "not a regular file (FIFO, socket or device)")
+    except OSError as exc:
+        os.close(fd)
+        return Source(display, None, f"cannot read: {exc.strerror or exc}")
+    problem = None
+    if stat.S_ISDIR(st.st_mode):
+        problem = _folder_error(display)
+    elif not (stat.S_ISREG(st.st_mode) or (is_pipe and stat.S_ISFIFO(st.st_mode))):
+        problem = Source(display, None, "not a regular file (FIFO, socket or device)")
+    if problem is not None:
+        os.close(fd)
+        return problem
+    return _Opened(fd, is_pipe, st.st_size)
+
+
+class ReadFailed(Exception):
+    """A block-wise read could not finish: `read_source` of the same input says why."""
+
+
+def read_blocks(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[bytes]:
+    """The bytes of an input a block at a time (ReadFailed when `read_source` would report an error)."""
+    redirect = _READ_ONCE.get(display)
+    if isinstance(redirect, Source):
+        if redirect.data is None:
+            raise ReadFailed(display)
+        yield redirect.data
+        return
+    if redirect is None and display == STDIN:
+        raise ReadFailed(display)  # standard input is only read by `read_source` or the spool
+    opened = _open(display, redirect or display, max_bytes)
+    if isinstance(opened, Source):
+        raise ReadFailed(display)
+    total = 0
+    try:
+        while True:
+            block = os.read(opened.fd, min(_CHUNK, max_bytes + 1 - total))
+            if not block:
+                return
+            total += len(block)
+            if total > max_bytes:
+                raise ReadFailed(display)
+            yield block
+    except OSError:
+        raise ReadFailed(display) from None
+    finally:
+        os.close(opened.fd)
+
+
+def read_range(display: str, start: int, end: int) -> bytes | None:
+    """Bytes [start, end) of a regular file (or of the copy of a read-once input); None if unreadable."""
+    redirect = _READ_ONCE.get(display)
+    if isinstance(redirect, Source):
+        return redirect.data[start:end] if redirect.data is not None else None
+    try:
+        fd = os.open(redirect or display, os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.pread(fd, end - start, start)
+        while len(data) < end - start:  # short reads are allowed; an empty one is the end of the file
+            more = os.pread(fd, end - start - len(data), start + len(data))
+            if not more:
+                return None
+            data += more
+        return data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_source(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source:
+    """Read one input as bytes. Errors become a Source with `error` set, never an exception."""
+    redirect = _READ_ONCE.get(display)
+    if isinstance(redirect, Source):
+        return redirect
+    if redirect is None and display == STDIN:
+        return _read_stdin(max_bytes)
+    shown_as = shown(display)
+    opened = _open(shown_as, redirect or display, max_bytes)
+    if isinstance(opened, Source):
+        return opened
+    try:
+        # A regular file is read with one call into one buffer of its size (a list of blocks
+        # joined at the end would hold the file twice); a pipe, or a file that grew, in blocks.
+        first = 0 if opened.is_pipe else min(opened.size + 1, max_bytes + 1)
         chunks: list[bytes] = []
         total = 0
         while True:
-            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            chunk = os.read(opened.fd, first or min(_CHUNK, max_bytes + 1 - total))
+            first = 0
             if not chunk:
                 break
             total += len(chunk)
             if total > max_bytes:
-                return _too_large(display, max_bytes)
+                return too_large(shown_as, max_bytes)
             chunks.append(chunk)
-        return Source(display, b"".join(chunks))
+        return Source(shown_as, chunks[0] if len(chunks) == 1 else b"".join(chunks))
     except OSError as exc:
-        return Source(display, None, f"cannot read: {exc.strerror or exc}")
+        return Source(shown_as, None, f"cannot read: {exc.strerror or exc}")
     finally:
-        os.close(fd)
+        os.close(opened.fd)
 
 
 class DecodeError(Exception):

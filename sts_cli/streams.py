@@ -3,19 +3,25 @@
 A chunk starts at a `---` line. Its text is prefixed with as many empty lines as come before it
 in the stream, so every position is counted from the start of the file, and its documents are
 renumbered by the number of documents before it. The cut is only made where the result is the
-same as reading the stream whole; `join_chunks` checks what can only be known afterwards and
-reads the stream whole when a check fails, so chunking never changes a result.
+same as reading the stream whole; `join_chunks` checks what can only be known afterwards, and
+the stream is read whole when a check fails, so chunking never changes a result.
+
+A stream is planned as it is read, a block at a time, and each chunk is read again from the
+input when it is checked (a CRC-32 tells whether it changed meanwhile): no process holds the
+whole stream.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sts_cli.filecheck import FileResult, check_source, finish_file
+from sts_cli.filecheck import FileResult, finish_file
 from sts_cli.findings import Finding
-from sts_cli.sources import DecodeError, Source, decode
+from sts_cli.sources import ReadFailed, Source, read_blocks, read_range, shown
 
 if TYPE_CHECKING:
     from sts_cli.engine import ValidateOptions
@@ -35,43 +41,127 @@ class Chunk:
     end: int
     line_offset: int  # lines before `start`
     doc_offset: int  # documents before `start`, as estimated from the `---` lines
+    crc: int = 0  # CRC-32 of the chunk's bytes as planned: a chunk read again must match it
 
 
 def plan_chunks(data: bytes, target: int, max_documents: int) -> list[Chunk] | None:
     """Where to cut `data` into chunks of about `target` bytes, or None when it is not safe."""
-    if len(data) < 2 * target:
-        return None
-    # Line breaks libyaml counts that "\n" does not (lone CR, NEL, LS, PS), directives and
-    # explicit document ends make the simple counting below unreliable: read such streams whole.
+    return plan_stream([data], target, max_documents)
+
+
+def plan_stream(blocks: Iterable[bytes], target: int, max_documents: int,
+                hasher: Any = None) -> list[Chunk] | None:
+    """`plan_chunks` of the concatenated `blocks`, holding only the chunk being planned.
+
+    `hasher` (hashlib) is fed every block. Returns None as soon as the stream is found unsafe;
+    the blocks not yet read are then left unread.
+    """
+    planner = _Planner(target, max_documents)
+    for block in blocks:
+        if hasher is not None:
+            hasher.update(block)
+        if not planner.add(block):
+            return None
+    return planner.finish()
+
+
+def _unsafe(data: bytes | bytearray, first: bool) -> bool:
+    """True when `data` (a chunk, starting on a line) could count lines or documents differently
+    from libyaml: line breaks other than LF and CRLF, directives, explicit document ends, text
+    that is not UTF-8 (reading whole reports those)."""
+    if first and data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
     if data.count(b"\r") != data.count(b"\r\n") or b"\xc2\x85" in data or b"\xe2\x80\xa8" in data \
-            or b"\xe2\x80\xa9" in data or _UNSAFE.search(data):
-        return None
+            or b"\xe2\x80\xa9" in data or b"\x00" in data or _UNSAFE.search(data):
+        return True
     try:
-        decode(data)
-    except DecodeError:
-        return None
-    markers = [m.start() for m in _MARKER.finditer(data)]
-    if len(markers) < 2 or len(markers) + 1 >= max_documents:
-        return None
-    implicit = 1 if _CONTENT.search(data, 0, markers[0]) else 0
-    chunks: list[Chunk] = []
-    start = line_offset = 0
-    doc_offset = 0
-    for index in range(1, len(markers)):
-        cut = markers[index]
-        if cut - start < target or len(data) - cut < target // 2 or not _safe_cut(data, markers[index - 1], cut):
-            continue
-        chunks.append(Chunk(start, cut, line_offset, doc_offset))
-        line_offset += data.count(b"\n", start, cut)
-        doc_offset = index + implicit
-        start = cut
-    if not chunks:
-        return None
-    chunks.append(Chunk(start, len(data), line_offset, doc_offset))
-    return chunks
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
-def _safe_cut(data: bytes, previous: int, cut: int) -> bool:
+class _Planner:
+    """The cuts of a stream fed in blocks: a cut is decided once the bytes it depends on are read."""
+
+    def __init__(self, target: int, max_documents: int) -> None:
+        self.target = target
+        self.max_documents = max_documents
+        # The stream from `start` to what is read so far (a bytearray grows in place).
+        self.pending = bytearray()
+        self.start = 0
+        self.markers: list[int] = []  # stream offsets of the `---` lines in `pending`, in order
+        self.scanned = 0  # `pending` is searched for markers from here on (a relative offset)
+        self.candidate = 1  # index in `markers` of the next possible cut
+        self.markers_before = 0  # markers in the chunks already cut
+        self.implicit: int | None = None  # 1 when a document comes before the first marker
+        self.line_offset = 0
+        self.doc_offset = 0
+        self.chunks: list[Chunk] = []
+
+    def add(self, block: bytes) -> bool:
+        """Take the next block; False when the stream turned out to be unsafe to cut."""
+        self.pending += block
+        self._scan(final=False)
+        return self._cut(final=False)
+
+    def finish(self) -> list[Chunk] | None:
+        self._scan(final=True)
+        if not self._cut(final=True):
+            return None
+        end = self.start + len(self.pending)
+        markers = self.markers_before + len(self.markers)
+        if end < 2 * self.target or markers < 2 or markers + 1 >= self.max_documents or not self.chunks:
+            return None
+        if _unsafe(self.pending, not self.chunks):
+            return None
+        self.chunks.append(Chunk(self.start, end, self.line_offset, self.doc_offset, zlib.crc32(self.pending)))
+        return self.chunks
+
+    def _scan(self, final: bool) -> None:
+        """Record the markers found since the last scan; one at the very end of what is read is
+        left for the next scan, when the character after it is known (unless this is the end)."""
+        pending = self.pending
+        limit = len(pending) if final else len(pending) - 3
+        for found in _MARKER.finditer(pending, self.scanned):
+            if found.start() >= limit:
+                break
+            self.markers.append(self.start + found.start())
+        self.scanned = max(self.scanned, limit)
+        if self.implicit is None and self.markers:
+            self.implicit = 1 if _CONTENT.search(pending, 0, self.markers[0] - self.start) else 0
+
+    def _cut(self, final: bool) -> bool:
+        end = self.start + len(self.pending)
+        while self.candidate < len(self.markers):
+            cut = self.markers[self.candidate]
+            if not final and end - cut < self.target // 2:
+                return True  # whether the rest after it is large enough is not known yet
+            if cut - self.start >= self.target and end - cut >= self.target // 2 and _safe_cut(
+                    self.pending, self.markers[self.candidate - 1] - self.start, cut - self.start):
+                if not self._emit(cut):
+                    return False
+            else:
+                self.candidate += 1
+        return True
+
+    def _emit(self, cut: int) -> bool:
+        data = self.pending[:cut - self.start]
+        if _unsafe(data, not self.chunks):
+            return False
+        self.chunks.append(Chunk(self.start, cut, self.line_offset, self.doc_offset, zlib.crc32(data)))
+        self.line_offset += data.count(b"\n")
+        self.markers_before += self.candidate
+        self.doc_offset = self.markers_before + (self.implicit or 0)
+        del self.pending[:cut - self.start]
+        self.scanned -= cut - self.start
+        self.markers = self.markers[self.candidate:]
+        self.start = cut
+        self.candidate = 1
+        return True
+
+
+def _safe_cut(data: bytes | bytearray, previous: int, cut: int) -> bool:
     """True when a `# Source:` comment cannot be attributed differently across the cut.
 
     Reading whole, the first document after the cut takes the last `# Source:` line between the
@@ -112,23 +202,40 @@ def _shift(finding: Finding, offset: int) -> Finding:
     return replace(finding, message=message, location=replace(location, document=location.document + offset))
 
 
-def join_chunks(display: str, data: bytes, parts: list[FileResult], chunks: list[Chunk],
-                options: ValidateOptions) -> FileResult:
-    """One FileResult for the stream; the stream is read whole when the chunks cannot be trusted."""
+def check_part(item: str, chunk: Chunk, options: ValidateOptions) -> FileResult:
+    """`check_chunk` of a chunk read from the input; a chunk whose bytes changed since it was
+    planned comes back unreadable, so that `join_chunks` refuses the parts."""
+    from sts_cli.documents import LoadedSource
+
+    data = read_range(item, chunk.start, chunk.end)
+    if data is None or zlib.crc32(data) != chunk.crc:
+        return FileResult(LoadedSource(shown(item), unreadable=True))
+    return check_chunk(shown(item), data, chunk, options)
+
+
+def plan_input(item: str, target: int, options: ValidateOptions, hasher: Any = None) -> list[Chunk] | None:
+    """`plan_stream` of an input read a block at a time; None also when it cannot be read."""
+    try:
+        return plan_stream(read_blocks(item, options.max_file_bytes), target, options.limits.max_documents, hasher)
+    except ReadFailed:
+        return None
+
+
+def join_chunks(display: str, parts: list[FileResult], chunks: list[Chunk],
+                options: ValidateOptions) -> FileResult | None:
+    """One FileResult for the stream, or None when the chunks cannot be trusted: the stream must
+    then be read whole."""
     from sts_cli.documents import LoadedSource
 
     documents = 0
-    trusted = True
     for index, (part, chunk) in enumerate(zip(parts, chunks, strict=True)):
         if chunk.doc_offset != documents or part.loaded.unreadable:
-            trusted = False
-            break
+            return None
         if index < len(parts) - 1 and any(f.rule in _STREAM_RULES for f in part.loaded.findings):
-            trusted = False
-            break
+            return None
         documents += part.loaded.documents
-    if not trusted or documents > options.limits.max_documents:
-        return check_source(Source(display, data), options)
+    if documents > options.limits.max_documents:
+        return None
     loaded = LoadedSource(display)
     result = FileResult(loaded)
     for part in parts:

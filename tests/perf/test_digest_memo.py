@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from sts_cli import cache as cache_module
 from sts_cli import engine
 from sts_cli.engine import ValidateOptions, validate
-from sts_cli.sources import read_source
+from sts_cli.sources import read_blocks
 from tests.conftest import REPO
 
 WEB = (REPO / "examples" / "web.yaml").read_text()
@@ -30,11 +31,11 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Paths the digest step reads (the checking itself reads through its own calls)."""
     seen: list[str] = []
 
-    def counting(path: str, max_bytes: int = 0) -> object:
+    def counting(path: str, max_bytes: int = 0) -> Iterator[bytes]:
         seen.append(os.path.basename(path))
-        return read_source(path, max_bytes)
+        return read_blocks(path, max_bytes)
 
-    monkeypatch.setattr(engine, "read_source", counting)
+    monkeypatch.setattr(engine, "read_blocks", counting)
     return seen
 
 

@@ -1,0 +1,205 @@
+"""Large streams are planned as they are read and checked a chunk at a time: never held whole,
+read-once inputs (standard input, `<(...)` pipes) read once, and the result is the whole read's."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sts_cli import parallel, sources, spool, streams
+from sts_cli.engine import ValidateOptions, ValidationResult, validate
+from sts_cli.streams import plan_chunks, plan_stream
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import generate
+
+WEB = (REPO / "examples" / "web.yaml").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("streamed")
+    generate(out / "corpus", 120, seed=11, broken=0.2)
+    path = out / "bundle.yaml"
+    path.write_bytes(b"---\n".join(p.read_bytes() for p in sorted((out / "corpus").rglob("*.yaml"))))
+    return path
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 8192)
+    monkeypatch.setattr(parallel, "PART_BYTES", 4096)
+    monkeypatch.setattr(spool, "SPOOL_BYTES", 4096)
+
+
+def run(paths: list[str], **overrides: Any) -> ValidationResult:
+    return validate(paths, ValidateOptions(kubernetes_version="1.33", **overrides))
+
+
+def shape(result: ValidationResult, name: str | None = None) -> list[tuple[Any, ...]]:
+    return [(f.rule, name or f.location.file, f.location.line, f.location.column, f.location.document, f.message)
+            for f in result.findings]
+
+
+# --- planning as the stream is read ----------------------------------------------------------
+
+_LINES = [b"---\n", b"--- # x\n", b"--- {a: 1}\n", b"a: 1\n", b"b:\n  - 2\n", b"# Source: c/t.yaml\n",
+          b"\n", b"# note\n", b"c: d\r\n", b"...\n", b"%YAML 1.1\n", b"----\n", b"e: \xc3\xa9\n", b"f: \x85\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.sampled_from(_LINES), min_size=1, max_size=300), target=st.sampled_from([16, 40, 100]),
+       cuts=st.lists(st.integers(min_value=1, max_value=97), min_size=1, max_size=20),
+       max_documents=st.sampled_from([5, 10_000]))
+def test_planning_block_by_block_cuts_where_planning_the_whole_does(lines: list[bytes], target: int,
+                                                                     cuts: list[int], max_documents: int) -> None:
+    data = b"".join(lines)
+    blocks, at, index = [], 0, 0
+    while at < len(data):
+        size = cuts[index % len(cuts)]
+        blocks.append(data[at:at + size])
+        at += size
+        index += 1
+    assert plan_stream(blocks, target, max_documents) == plan_chunks(data, target, max_documents)
+
+
+def test_planning_a_clean_stream_cuts_it_whole(bundle: Path) -> None:
+    data = bundle.read_bytes()
+    chunks = plan_stream([data[i:i + 1000] for i in range(0, len(data), 1000)], 8192, 10_000)
+    assert chunks is not None and len(chunks) > 5
+    assert chunks[0].start == 0 and chunks[-1].end == len(data)
+    assert all(a.end == b.start and data[b.start:b.start + 3] == b"---" for a, b in itertools.pairwise(chunks))
+    assert chunks == plan_chunks(data, 8192, 10_000)
+
+
+def test_planning_stops_reading_at_the_first_unsafe_chunk() -> None:
+    read: list[bytes] = []
+
+    def blocks() -> Any:
+        for block in (b"---\na: 1\n" * 50, b"%TAG ! x\n---\nb: 2\n", b"---\nc: 3\n" * 50, b"---\nd: 4\n" * 50):
+            read.append(block)
+            yield block
+
+    assert plan_stream(blocks(), 100, 10_000) is None
+    assert len(read) < 4
+
+
+@pytest.mark.parametrize("start", [b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"])
+def test_streams_with_a_utf16_or_utf32_mark_are_never_cut(start: bytes) -> None:
+    assert plan_stream([start + b"---\na: 1\n" * 400], 100, 10_000) is None
+
+
+# --- checking without holding the stream ------------------------------------------------------
+
+def test_a_large_file_is_never_read_whole(bundle: Path, small_thresholds: None,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = run([str(bundle)], jobs=1, cache_dir=None)  # (read whole: nothing is patched yet)
+    original = sources.read_source
+
+    def refuse_the_bundle(display: str, max_bytes: int = 0) -> Any:
+        assert display != str(bundle), "the stream was read whole"
+        return original(display, max_bytes)
+
+    monkeypatch.setattr(parallel, "read_source", refuse_the_bundle)
+    for jobs in (1, 2):
+        assert shape(run([str(bundle)], jobs=jobs)) == shape(expected)
+    assert expected.summary.errors > 5
+
+
+def test_a_chunk_that_changed_since_planning_makes_the_stream_read_again(bundle: Path, small_thresholds: None,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = run([str(bundle)], jobs=1)
+    original = sources.read_range
+    calls: list[int] = []
+
+    def altered(item: str, start: int, end: int) -> bytes | None:
+        calls.append(start)
+        data = original(item, start, end)
+        if data is None or len(calls) != 3:
+            return data
+        return data.replace(b"name:", b"nAme:", 1)
+
+    monkeypatch.setattr(streams, "read_range", altered)
+    assert shape(run([str(bundle)], jobs=1)) == shape(expected)
+    assert len(calls) > 3
+
+
+# --- read-once inputs --------------------------------------------------------------------------
+
+def test_large_standard_input_is_copied_checked_in_parts_and_removed(bundle: Path, small_thresholds: None,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    expected = run([str(bundle)], jobs=1)
+    copies: list[str] = []
+    original = sources.read_range
+
+    def watched(item: str, start: int, end: int) -> bytes | None:
+        copies.extend(str(p) for p in tmp_path.glob("sts-input-*"))
+        return original(item, start, end)
+
+    monkeypatch.setattr(streams, "read_range", watched)
+    for jobs in (1, 2):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bundle.read_bytes())))
+        got = run(["-"], jobs=jobs, cache_dir=str(tmp_path / "cache"))
+        assert shape(got, "x") == shape(expected, "x")
+        assert {f.location.file for f in got.findings} == {"<stdin>"}
+    assert copies, "the input was not copied to a temporary file"
+    assert not list(tmp_path.glob("sts-input-*")), "the copy was not removed"
+    assert not sources.read_once_state()
+
+
+def test_small_standard_input_stays_in_memory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(WEB)))
+    with spool.read_once_inputs(["-"], 1 << 20):
+        assert not list(tmp_path.glob("sts-input-*"))
+        assert sources.read_source("-").data == WEB
+        assert sources.read_source("-").data == WEB  # read again: the same bytes
+        assert b"".join(sources.read_blocks("-")) == WEB
+    assert not sources.read_once_state()
+
+
+def test_standard_input_over_the_size_limit_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool, "SPOOL_BYTES", 100)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(WEB * 50)))
+    result = run(["-"], max_file_bytes=len(WEB) * 10)
+    assert [(f.rule, f.location.file) for f in result.findings] == [("yaml-limit", "<stdin>")]
+    assert result.summary.errors == 1
+
+
+def test_a_pipe_is_read_once_with_the_cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sts validate <(helm template ...)`: the cache hashes the input before checking it."""
+    monkeypatch.setattr(spool, "SPOOL_BYTES", 4096)
+    example = REPO / "examples" / "web.yaml"
+    expected = run([str(example)], cache_dir=None)
+    document = b"---\n" + example.read_bytes()
+    for size in (1, 200):  # kept in memory, and copied to a temporary file
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=_write_all, args=(write_end, document * size))
+        writer.start()
+        try:
+            got = run([f"/dev/fd/{read_end}"], cache_dir=str(tmp_path / "cache"))
+        finally:
+            writer.join()
+            os.close(read_end)
+        assert got.summary.objects == {k: v * size for k, v in expected.summary.objects.items()}
+        assert got.summary.files == 1
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
