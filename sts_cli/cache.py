@@ -300,14 +300,33 @@ class PackWriter:
 
     def add(self, key: str, digest: str, value: Any, blob: bytes | None = None) -> None:
         """Store `value` (or its pickle `blob`, when it came pickled from a worker) under `key`."""
-        if blob is None:
-            try:
-                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-                return
         start = self._size
-        self._write(blob)
-        self._index[key] = (digest, start, self._size)
+        if blob is not None:
+            self._write(blob)
+        elif not self._dump(value):
+            return
+        if self._handle is not None:
+            self._index[key] = (digest, start, self._size)
+
+    def _dump(self, value: Any) -> bool:
+        """Pickle `value` straight into the file (a large stream's result is never held pickled);
+        what a failed pickling wrote is cut off again."""
+        if self._handle is None:
+            return False
+        try:
+            pickle.dump(value, self._handle, protocol=pickle.HIGHEST_PROTOCOL)
+            self._size = self._handle.tell()
+            return True
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            try:
+                self._handle.seek(self._size)
+                self._handle.truncate()
+            except OSError:
+                self.abort()
+            return False
+        except OSError:
+            self.abort()
+            return False
 
     def __len__(self) -> int:
         return len(self._index)

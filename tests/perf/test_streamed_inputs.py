@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import pickle
 import sys
 import threading
 from pathlib import Path
@@ -203,3 +204,32 @@ def test_a_pipe_is_read_once_with_the_cache_on(tmp_path: Path, monkeypatch: pyte
 def _write_all(fd: int, data: bytes) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
+
+
+# --- the cache pack ----------------------------------------------------------------------------
+
+class _Unpicklable:
+    def __reduce__(self) -> Any:
+        raise TypeError("not today")
+
+
+def test_a_value_that_fails_half_pickled_leaves_the_pack_whole(tmp_path: Path) -> None:
+    from sts_cli.cache import Cache
+
+    cache = Cache.open(tmp_path / "cache")
+    assert cache is not None
+    writer = cache.pack_writer("sets", "p")
+    assert writer is not None
+    writer.add("a", "d1", {"big": b"x" * 100_000})
+    writer.add("bad", "d2", ["y" * 500_000, _Unpicklable()])  # fails after writing most of it
+    writer.add("b", "d3", [1, 2, 3], pickle.dumps("from a worker"))
+    writer.commit()
+    pack = cache.pack("sets", "p")
+    try:
+        assert len(pack) == 2 and pack.get("bad", "d2") is None
+        assert pack.get("a", "d1") == {"big": b"x" * 100_000}
+        assert pack.get("b", "d3") == "from a worker"
+        assert pack.get("a", "other digest") is None
+    finally:
+        pack.close()
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))
