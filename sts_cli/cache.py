@@ -39,7 +39,7 @@ from typing import Any
 from sts_cli import __version__
 
 _FORMAT = b"sts-cache-2\n"
-_PACK_FORMAT = b"sts-pack-2\n"
+_PACK_FORMAT = b"sts-pack-3\n"
 _LAYOUT = "v2"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # One run in this many removes entries unused for this long.
@@ -207,7 +207,7 @@ class Pack:
     one replaces it), so the open file stays what it was.
     """
 
-    def __init__(self, handle: Any = None, index: dict[str, tuple[str, int, int]] | None = None) -> None:
+    def __init__(self, handle: Any = None, index: dict[str, tuple[Any, ...]] | None = None) -> None:
         self._handle = handle
         self._index = index or {}
 
@@ -249,26 +249,44 @@ class Pack:
     def __len__(self) -> int:
         return len(self._index)
 
-    def raw(self, key: str, digest: str) -> bytes | None:
-        """The pickle stored for `key`, if it was computed from content with this `digest`."""
+    def _ranges(self, key: str, digest: str) -> list[tuple[int, int]] | None:
+        """Where the value (or the parts) of `key` are, if computed from content with this `digest`.
+
+        An index entry is (digest, start, end) for one value, (digest, start, end, start, end...)
+        for the parts of a large stream.
+        """
         entry = self._index.get(key)
-        if self._handle is None or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != digest:
+        if self._handle is None or not isinstance(entry, tuple) or len(entry) < 3 or len(entry) % 2 == 0 \
+                or entry[0] != digest:
             return None
-        _digest, start, end = entry
+        return list(zip(entry[1::2], entry[2::2], strict=True))
+
+    def _blob(self, start: Any, end: Any) -> bytes | None:
         try:
             return self._read(start, end - start)
         except (OSError, ValueError, TypeError):
             return None
 
+    def raw(self, key: str, digest: str) -> bytes | None:
+        """The pickle stored for `key` (one value, not parts), if computed from content with this `digest`."""
+        ranges = self._ranges(key, digest)
+        return self._blob(*ranges[0]) if ranges is not None and len(ranges) == 1 else None
+
     def get(self, key: str, digest: str) -> Any | None:
         """The value stored for `key`, if it was computed from content with this `digest`."""
         blob = self.raw(key, digest)
-        if blob is None:
-            return None
-        try:
-            return pickle.loads(blob)
-        except Exception:  # a damaged entry: computed again
-            return None
+        return _unpickled(blob) if blob is not None else None
+
+    def parts(self, key: str, digest: str) -> list[tuple[int, int]] | None:
+        """Where the parts stored for `key` are, for `part`; None when it holds no parts."""
+        ranges = self._ranges(key, digest)
+        return ranges if ranges is not None and len(ranges) > 1 else None
+
+    def part(self, where: tuple[int, int]) -> tuple[Any, bytes] | None:
+        """One part and its pickle (read one at a time: a stream's parts are never all in memory)."""
+        blob = self._blob(*where)
+        value = _unpickled(blob) if blob is not None else None
+        return (value, blob) if value is not None and blob is not None else None
 
     def close(self) -> None:
         handle, self._handle = self._handle, None
@@ -278,6 +296,13 @@ class Pack:
         self._index = {}
 
 
+def _unpickled(blob: bytes) -> Any | None:
+    try:
+        return pickle.loads(blob)
+    except Exception:  # a damaged entry: computed again
+        return None
+
+
 class PackWriter:
     """Streams per-file values (pickled as they come) into the temporary file of one `sets` entry."""
 
@@ -285,7 +310,9 @@ class PackWriter:
         self._handle = handle
         self._temp = temp
         self._path = path
-        self._index: dict[str, tuple[str, int, int]] = {}
+        self._index: dict[str, tuple[str | int, ...]] = {}
+        # The ranges of the parts of a value being stored a part at a time (None: one failed).
+        self._parts: dict[str, tuple[int, ...] | None] = {}
         self._size = 0
         self._write(_PACK_FORMAT)
 
@@ -300,13 +327,34 @@ class PackWriter:
 
     def add(self, key: str, digest: str, value: Any, blob: bytes | None = None) -> None:
         """Store `value` (or its pickle `blob`, when it came pickled from a worker) under `key`."""
+        written = self._add(value, blob)
+        if written is not None:
+            self._index[key] = (digest, *written)
+
+    def add_part(self, key: str, value: Any, blob: bytes | None = None) -> None:
+        """Store the next part of `key`'s value; `end_parts` makes them its entry."""
+        ranges = self._parts.get(key, ())
+        if ranges is None:
+            return  # a part is missing: the entry will not be made
+        written = self._add(value, blob)
+        self._parts[key] = None if written is None else (*ranges, *written)
+
+    def end_parts(self, key: str, digest: str) -> None:
+        ranges = self._parts.pop(key, None)
+        if ranges:
+            self._index[key] = (digest, *ranges)
+
+    def drop_parts(self, key: str) -> None:
+        """Forget the parts stored for `key` (they stay in the file, unreferenced)."""
+        self._parts.pop(key, None)
+
+    def _add(self, value: Any, blob: bytes | None) -> tuple[int, int] | None:
         start = self._size
         if blob is not None:
             self._write(blob)
         elif not self._dump(value):
-            return
-        if self._handle is not None:
-            self._index[key] = (digest, start, self._size)
+            return None
+        return (start, self._size) if self._handle is not None else None
 
     def _dump(self, value: Any) -> bool:
         """Pickle `value` straight into the file (a large stream's result is never held pickled);
@@ -333,7 +381,7 @@ class PackWriter:
 
     def digests(self) -> dict[str, str]:
         """Key -> digest of every value stored so far."""
-        return {key: entry[0] for key, entry in self._index.items()}
+        return {key: str(entry[0]) for key, entry in self._index.items()}
 
     def commit(self) -> None:
         if self._handle is None:

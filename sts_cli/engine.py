@@ -235,38 +235,107 @@ def _check_objects(loaded: list[LoadedSource], options: ValidateOptions) -> _Col
 
 
 def _collect(files: Iterable[FileResult], options: ValidateOptions) -> _Collected:
-    """Merge per-file results, in input order, into what cross-object rules see (see `_expand`)."""
+    """Merge per-file results, in input order, into what cross-object rules see (see `_expand`).
+
+    A large stream comes in parts (`FileResult.more`), each compacted as it comes, so that the
+    objects of the whole stream are never alive at once; a result that `replaces_parts` takes the
+    place of the parts of its input collected so far.
+    """
+    collected = _Collected()
+    began: tuple[int, int, int] | None = None  # list lengths when the parts of the current input began
+    objects = 0  # objects of the current input so far
+    for file in files:
+        if file.replaces_parts and began is not None:
+            del collected.loaded[began[0]:], collected.files[began[1]:], collected.rule_findings[began[2]:]
+            began = None
+        if began is None:
+            if file.more:
+                began = (len(collected.loaded), len(collected.files), len(collected.rule_findings))
+            objects = _collect_file(collected, file)
+        else:
+            objects = _collect_part(collected, file, objects)
+        if not file.more:
+            began = None
+    return collected
+
+
+def _collect_file(collected: _Collected, file: FileResult) -> int:
+    """Add one input's result (or a stream's first part); returns its number of objects."""
+    loaded = file.loaded
+    count = len(loaded.objects)
+    collected.loaded.append(loaded)
+    collected.rule_findings.extend(file.rule_findings)
+    if not loaded.findings:
+        loaded.findings = _NO_FINDINGS  # (thousands of files: one empty list for all)
+    if file.more:
+        _make_compact(file)
+    records = _records(collected.store, file, 0)
+    if records is None:
+        collected.files.append((file.results, None))
+    else:
+        span, findings = records
+        collected.files.append(([span] if file.more else span, findings))
+        loaded.objects = _NO_OBJECTS
+    return count
+
+
+def _collect_part(collected: _Collected, file: FileResult, before: int) -> int:
+    """Add a later part of a stream to its input, whose `before` objects came in earlier parts."""
+    loaded, part = collected.loaded[-1], file.loaded
+    if part.findings:
+        loaded.findings = [*loaded.findings, *part.findings]  # (never into the shared empty list)
+    loaded.documents += part.documents
+    collected.rule_findings.extend(file.rule_findings)
+    _make_compact(file)
+    records = _records(collected.store, file, before)
+    assert records is not None
+    span, found = records
+    spans, findings = collected.files[-1]
+    spans.append(span)
+    if found:
+        if findings is _NO_FINDINGS_BY_OBJECT:
+            collected.files[-1] = (spans, found)
+        else:
+            findings.update(found)
+    return before + len(part.objects)
+
+
+def _make_compact(file: FileResult) -> None:
+    """A stream's parts are kept as compact copies (their objects always are, coming from
+    `filecheck.finish_file`; this is for any other caller)."""
+    from sts_cli.filecheck import slim
+
+    loaded = file.loaded
+    if not all(obj.compact and obj.origin == loaded.origin for obj in loaded.objects):
+        loaded.objects = [obj if obj.compact and obj.origin == loaded.origin else slim(obj, found)
+                          for obj, found in zip(loaded.objects, file.results, strict=True)]
+
+
+def _records(store: BlockStore, file: FileResult, first: int) -> tuple[Any, dict[int, list[Finding]]] | None:
+    """Store the compact objects of `file` and their records (see `_expand`): the records' span in
+    `store`, and the classification findings by object (counted from `first`). None when some
+    object is not a compact copy: the objects are then kept as they are."""
     import marshal
 
     from sts_cli.filecheck import CompactObject
     from sts_cli.kinds import Kind
 
-    collected = _Collected()
-    store = collected.store
-    for file in files:
-        loaded = file.loaded
-        collected.loaded.append(loaded)
-        collected.rule_findings.extend(file.rule_findings)
-        if not loaded.findings:
-            loaded.findings = _NO_FINDINGS  # (thousands of files: one empty list for all)
-        objects = loaded.objects
-        if not all(obj.compact and obj.origin == loaded.origin for obj in objects):
-            collected.files.append((file.results, None))
-            continue
-        records = []
-        findings: dict[int, list[Finding]] = {}
-        for position, (obj, found) in enumerate(zip(objects, file.results, strict=True)):
-            assert isinstance(obj, CompactObject)
-            at, size = obj.stored_in(store)
-            code = 3 if found.other else 1 if found.kind is Kind.STATEFULSET else 2 if found.kind else 0
-            helm = (obj.helm.template, obj.helm.comment_line) if obj.helm is not None else None
-            records.append((obj.document, obj.start, obj.item, helm, obj.identity(), at, size, code))
-            if found.findings:
-                findings[position] = found.findings
-        encoded = marshal.dumps(records)
-        collected.files.append((pack_pair((store.append(encoded), len(encoded))), findings or _NO_FINDINGS_BY_OBJECT))
-        loaded.objects = _NO_OBJECTS
-    return collected
+    loaded = file.loaded
+    objects = loaded.objects
+    if not all(obj.compact and obj.origin == loaded.origin for obj in objects):
+        return None
+    records = []
+    findings: dict[int, list[Finding]] = {}
+    for position, (obj, found) in enumerate(zip(objects, file.results, strict=True), first):
+        assert isinstance(obj, CompactObject)
+        at, size = obj.stored_in(store)
+        code = 3 if found.other else 1 if found.kind is Kind.STATEFULSET else 2 if found.kind else 0
+        helm = (obj.helm.template, obj.helm.comment_line) if obj.helm is not None else None
+        records.append((obj.document, obj.start, obj.item, helm, obj.identity(), at, size, code))
+        if found.findings:
+            findings[position] = found.findings
+    encoded = marshal.dumps(records)
+    return pack_pair((store.append(encoded), len(encoded))), findings or _NO_FINDINGS_BY_OBJECT
 
 
 def _expand(collected: _Collected) -> None:
@@ -284,7 +353,8 @@ def _expand(collected: _Collected) -> None:
             objects = loaded.objects
             pairs: Iterable[tuple[ManifestObject, ObjectResult]] = zip(objects, results, strict=True)
         else:
-            records = marshal.loads(store.read(*unpack_pair(results)))
+            spans = results if isinstance(results, list) else [results]  # (a stream's parts: a list)
+            records = [record for span in spans for record in marshal.loads(store.read(*unpack_pair(span)))]
             objects, found_list = [], []
             origin = loaded.origin
             # One empty list for objects without findings: `_finish` gives a list to those with some.

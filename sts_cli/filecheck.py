@@ -57,6 +57,11 @@ class FileResult:
     # Findings of every rule of scope "object" over this file's objects, optional rules included
     # (the options that turn rules on and off are applied afterwards, so cached entries serve any).
     rule_findings: list[Finding] = field(default_factory=list)
+    # A large stream comes in parts (see `streams.py`): True on every part but its last.
+    more: bool = False
+    # True on the whole-read result of a stream whose parts, some of them already given, could
+    # not be trusted: it replaces them.
+    replaces_parts: bool = False
 
 
 def check_objects(objects: list[ManifestObject], options: ValidateOptions) -> list[ObjectResult]:

@@ -53,6 +53,15 @@ class _Task:
     size: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _StoredParts:
+    """The parts of a stream's result in the cache pack: where they are, read when their turn comes."""
+
+    item: str
+    digest: str
+    where: list[tuple[int, int]]
+
+
 # What forked workers inherit: set in the parent just before the pool starts.
 _STATE: dict[str, Any] = {}
 # A result and, when it came from a worker while the cache is being written, its pickle.
@@ -152,7 +161,8 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
 
     digests = digests or {}
     groups: list[list[_Task]] = []
-    ready: dict[int, _Checked] = {}
+    # Results known before checking: from the cache (a stream's parts: where they are in the pack).
+    ready: dict[int, _Checked | _StoredParts] = {}
     # The digest of each stream cut into chunks, as hashed while it was planned.
     stream_digests: dict[int, str | None] = {}
     work_bytes = 0
@@ -163,6 +173,11 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
             if isinstance(hit, FileResult):
                 hit.digest = content
                 ready[index] = (hit, None)  # the pickle is read again when the new pack is written
+                groups.append([])
+                continue
+            stored_parts = known.parts(shown(item), content)
+            if stored_parts is not None:
+                ready[index] = _StoredParts(item, content, stored_parts)  # read when its turn comes
                 groups.append([])
                 continue
         data = None
@@ -176,11 +191,14 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
         size = len(data) if data is not None else input_size(item)
         work_bytes += size
         chunks = None
-        if options.jobs > 1 and size >= 2 * CHUNK_BYTES and data is None:
+        # A large stream is cut into chunks for the workers, or into parts checked one after the
+        # other by one process: either way its results come a part at a time (see `_stream_parts`).
+        target = CHUNK_BYTES if options.jobs > 1 else PART_BYTES
+        if size >= 2 * target and data is None:
             from sts_cli.cache import new_hasher
 
             hasher = new_hasher() if store is not None else None
-            chunks = plan_input(item, CHUNK_BYTES, options, hasher)
+            chunks = plan_input(item, target, options, hasher)
             stream_digests[index] = hasher.hexdigest() if hasher is not None else None
         if chunks:
             groups.append([_Task(item, None, c, c.end - c.start) for c in chunks])
@@ -272,30 +290,85 @@ def _start_pool(tasks: list[_Task], jobs: int) -> tuple[Any, Iterator[FileResult
     return pool, pool.imap(_remote, tasks, chunksize=chunksize)
 
 
-def _merge(groups: list[list[_Task]], ready: dict[int, _Checked], results: Iterator[_Checked],
-           stream_digests: dict[int, str | None], options: ValidateOptions, store: PackWriter | None,
-           known: Pack | None, progress: Progress | None) -> Iterator[FileResult]:
-    from sts_cli.streams import join_chunks
-
+def _merge(groups: list[list[_Task]], ready: dict[int, _Checked | _StoredParts],
+           results: Iterator[_Checked], stream_digests: dict[int, str | None], options: ValidateOptions,
+           store: PackWriter | None, known: Pack | None, progress: Progress | None) -> Iterator[FileResult]:
     total = len(groups)
     for index, group in enumerate(groups):
-        if index in ready:
-            result, blob = ready.pop(index)
-            if store is not None and known is not None and result.digest is not None:
-                blob = known.raw(result.loaded.origin, result.digest)
-        elif len(group) == 1 and group[0].chunk is None:
-            result, blob = next(results)
+        entry = ready.pop(index, None)
+        if isinstance(entry, _StoredParts):
+            assert known is not None
+            yield from _stored_parts(entry, known, store, options)
+        elif entry is None and (len(group) > 1 or group[0].chunk is not None):
+            yield from _stream_parts(group, results, stream_digests[index], store, options)
         else:
-            item = group[0].item
-            parts = [next(results)[0] for _ in group]
-            joined = join_chunks(shown(item), parts, [task.chunk for task in group], options)
-            if joined is None:
-                joined = _check_read(item, None, options)
-            else:
-                joined.digest = stream_digests[index]
-            result, blob = joined, None
-        if store is not None and result.digest is not None:
-            store.add(result.loaded.origin, result.digest, result, blob)
+            result, blob = entry if entry is not None else next(results)
+            if entry is not None and store is not None and known is not None and result.digest is not None:
+                blob = known.raw(result.loaded.origin, result.digest)
+            if store is not None and result.digest is not None:
+                store.add(result.loaded.origin, result.digest, result, blob)
+            yield result
         if progress is not None:
             progress(index + 1, total)
-        yield result
+
+
+def _stream_parts(group: list[_Task], results: Iterator[_Checked], content: str | None,
+                  store: PackWriter | None, options: ValidateOptions) -> Iterator[FileResult]:
+    """The parts of a stream as they come, each checked against those before it (`part_fits`).
+
+    A part that does not fit means the stream must be read whole: that result then comes last,
+    marked as replacing the parts given before it. Nothing waits for the whole stream.
+    """
+    from sts_cli.streams import part_fits
+
+    item = group[0].item
+    display = shown(item)
+    documents = given = 0
+    fits = True
+    for position, task in enumerate(group):
+        part, blob = next(results)  # (every part's result is taken, even after one did not fit)
+        last = position == len(group) - 1
+        fits = fits and part_fits(part, task.chunk, documents, last, options)
+        if not fits:
+            continue
+        documents += part.loaded.documents
+        part.more = not last
+        if store is not None:
+            store.add_part(display, part, blob)
+        given += 1
+        yield part
+    if fits:
+        if store is not None and content is not None:
+            store.end_parts(display, content)
+        return
+    yield _read_instead(item, given > 0, store, options)
+
+
+def _stored_parts(stored: _StoredParts, known: Pack, store: PackWriter | None,
+                  options: ValidateOptions) -> Iterator[FileResult]:
+    """A stream's parts from the cache, read one at a time (and copied to the new pack)."""
+    display = shown(stored.item)
+    for position, place in enumerate(stored.where):
+        got = known.part(place)
+        if got is None or not isinstance(got[0], FileResult):  # a damaged pack: checked again
+            yield _read_instead(stored.item, position > 0, store, options)
+            return
+        part, blob = got
+        part.more = position < len(stored.where) - 1
+        part.replaces_parts = False
+        if store is not None:
+            store.add_part(display, part, blob)
+        yield part
+    if store is not None:
+        store.end_parts(display, stored.digest)
+
+
+def _read_instead(item: str, replaces: bool, store: PackWriter | None, options: ValidateOptions) -> FileResult:
+    """The stream read whole, in place of its parts."""
+    if store is not None:
+        store.drop_parts(shown(item))
+    whole = _check_read(item, None, options)
+    whole.replaces_parts = replaces
+    if store is not None and whole.digest is not None:
+        store.add(whole.loaded.origin, whole.digest, whole)
+    return whole

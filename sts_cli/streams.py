@@ -221,6 +221,19 @@ def plan_input(item: str, target: int, options: ValidateOptions, hasher: Any = N
         return None
 
 
+def part_fits(part: FileResult, chunk: Chunk, documents: int, last: bool, options: ValidateOptions) -> bool:
+    """True when `part` reads as it would in the whole stream, after parts of `documents` documents.
+
+    The document count before a chunk was estimated from `---` lines; a part other than the last
+    must not end in a parse error (reading whole, that error ends the stream).
+    """
+    if chunk.doc_offset != documents or part.loaded.unreadable:
+        return False
+    if not last and any(f.rule in _STREAM_RULES for f in part.loaded.findings):
+        return False
+    return documents + part.loaded.documents <= options.limits.max_documents
+
+
 def join_chunks(display: str, parts: list[FileResult], chunks: list[Chunk],
                 options: ValidateOptions) -> FileResult | None:
     """One FileResult for the stream, or None when the chunks cannot be trusted: the stream must
@@ -229,13 +242,9 @@ def join_chunks(display: str, parts: list[FileResult], chunks: list[Chunk],
 
     documents = 0
     for index, (part, chunk) in enumerate(zip(parts, chunks, strict=True)):
-        if chunk.doc_offset != documents or part.loaded.unreadable:
-            return None
-        if index < len(parts) - 1 and any(f.rule in _STREAM_RULES for f in part.loaded.findings):
+        if not part_fits(part, chunk, documents, index == len(parts) - 1, options):
             return None
         documents += part.loaded.documents
-    if documents > options.limits.max_documents:
-        return None
     loaded = LoadedSource(display)
     result = FileResult(loaded)
     for part in parts:

@@ -233,3 +233,90 @@ def test_a_value_that_fails_half_pickled_leaves_the_pack_whole(tmp_path: Path) -
     finally:
         pack.close()
     assert not list((tmp_path / "cache").rglob(".tmp-*"))
+
+
+# --- results a part at a time --------------------------------------------------------------------
+
+def whole_read(paths: list[str], monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> ValidationResult:
+    """The result with every input read and parsed whole (no stream is cut)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "CHUNK_BYTES", 1 << 40)
+        patch.setattr(parallel, "PART_BYTES", 1 << 40)
+        return run(paths, **overrides)
+
+
+def full_shape(result: ValidationResult) -> list[Any]:
+    return [shape(result), result.summary, result.files,
+            [(o.key, o.kind, o.location, o.findings) for o in result.objects]]
+
+
+def test_a_part_that_does_not_fit_replaces_the_parts_given_before_it(bundle: Path, tmp_path: Path,
+                                                                      small_thresholds: None,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    data = bundle.read_bytes()
+    middle = data.index(b"\n---\n", len(data) * 2 // 3) + 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_bytes(data[:middle] + b"---\nkey: [unclosed\n" + data[middle:])
+    inputs = [str(REPO / "examples" / "web.yaml"), str(broken), str(bundle)]
+    expected = whole_read(inputs, monkeypatch)
+    assert any(f.rule == "yaml-syntax" for f in expected.findings)
+    replaced: list[bool] = []
+    original = parallel._read_instead
+
+    def watched(*args: Any) -> Any:
+        result = original(*args)
+        replaced.append(result.replaces_parts)
+        return result
+
+    monkeypatch.setattr(parallel, "_read_instead", watched)
+    for jobs in (1, 2):
+        assert full_shape(run(inputs, jobs=jobs)) == full_shape(expected)
+        assert full_shape(run(inputs, jobs=jobs, cache_dir=str(tmp_path / f"cache{jobs}"))) == full_shape(expected)
+    assert replaced and all(replaced), "the stream was not read whole after parts were given"
+
+
+def drop_runs(cache: Path) -> None:
+    """Remove the whole-run entries, so that a run reads the per-file pack."""
+    for entry in cache.rglob("*"):
+        if "runs" in entry.parts and entry.is_file():
+            entry.unlink()
+
+
+def test_a_stream_is_kept_in_the_cache_a_part_at_a_time(bundle: Path, tmp_path: Path, small_thresholds: None,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_bytes(WEB)
+    inputs = [str(bundle), str(other)]
+    cache = str(tmp_path / "cache")
+    expected = whole_read(inputs, monkeypatch)
+    assert full_shape(run(inputs, jobs=2, cache_dir=cache)) == full_shape(expected)
+    checked: list[int] = []
+    original = streams.check_part
+    monkeypatch.setattr(streams, "check_part", lambda *a: checked.append(1) or original(*a))
+    # Another input changed: the stream's parts come from the pack, one at a time.
+    other.write_bytes(WEB.replace(b"replicas: 3", b"replicas: 2"))
+    expected = whole_read(inputs, monkeypatch)
+    for _ in range(2):  # (the second run reads the parts copied into the new pack)
+        drop_runs(tmp_path / "cache")
+        assert full_shape(run(inputs, jobs=1, cache_dir=cache)) == full_shape(expected)
+    assert not checked
+
+
+def test_a_damaged_part_in_the_cache_is_checked_again(bundle: Path, tmp_path: Path, small_thresholds: None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from sts_cli.cache import Pack
+
+    cache = str(tmp_path / "cache")
+    expected = whole_read([str(bundle)], monkeypatch)
+    run([str(bundle)], jobs=1, cache_dir=cache)
+    original = Pack.part
+    seen: list[int] = []
+
+    def damaged(self: Pack, where: tuple[int, int]) -> Any:
+        seen.append(1)
+        return None if len(seen) == 3 else original(self, where)
+
+    monkeypatch.setattr(Pack, "part", damaged)
+    drop_runs(tmp_path / "cache")
+    assert full_shape(run([str(bundle)], jobs=1, cache_dir=cache)) == full_shape(expected)
+    assert len(seen) == 3
