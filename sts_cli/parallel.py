@@ -51,6 +51,8 @@ class _Task:
     # streams.Chunk when this task is a part of a stream: the worker reads that part of the input.
     chunk: Any = None
     size: int = 0
+    # False when the input was found unsafe to cut already: it is read whole at once.
+    cuttable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ def _check_task(task: _Task) -> FileResult:
         from sts_cli.streams import check_part
 
         return check_part(task.item, task.chunk, options)
-    if task.data is None and task.size >= 2 * PART_BYTES:
+    if task.data is None and task.cuttable and task.size >= 2 * PART_BYTES:
         return _check_file_in_parts(task.item, options)
     return _check_read(task.item, task.data, options)
 
@@ -194,7 +196,8 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
         # A large stream is cut into chunks for the workers, or into parts checked one after the
         # other by one process: either way its results come a part at a time (see `_stream_parts`).
         target = CHUNK_BYTES if options.jobs > 1 else PART_BYTES
-        if size >= 2 * target and data is None:
+        planned = size >= 2 * target and data is None
+        if planned:
             from sts_cli.cache import new_hasher
 
             hasher = new_hasher() if store is not None else None
@@ -203,7 +206,7 @@ def run_files(items: list[str], options: ValidateOptions, progress: Progress | N
         if chunks:
             groups.append([_Task(item, None, c, c.end - c.start) for c in chunks])
         else:
-            groups.append([_Task(item, data, None, size)])
+            groups.append([_Task(item, data, None, size, cuttable=not planned)])
     data = None
     _STATE["options"] = options
     _STATE["digest"] = store is not None

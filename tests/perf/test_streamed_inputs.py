@@ -320,3 +320,23 @@ def test_a_damaged_part_in_the_cache_is_checked_again(bundle: Path, tmp_path: Pa
     drop_runs(tmp_path / "cache")
     assert full_shape(run([str(bundle)], jobs=1, cache_dir=cache)) == full_shape(expected)
     assert len(seen) == 3
+
+
+def test_a_stream_unsafe_to_cut_is_planned_once_then_read_whole(bundle: Path, tmp_path: Path,
+                                                                small_thresholds: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    unsafe = tmp_path / "ends.yaml"
+    unsafe.write_bytes(bundle.read_bytes() + b"...\n")  # an explicit document end: never cut
+    expected = whole_read([str(unsafe)], monkeypatch)
+    planned: list[str] = []
+    original = streams.plan_input
+
+    def counting(item: str, *args: Any) -> Any:
+        planned.append(item)
+        return original(item, *args)
+
+    monkeypatch.setattr(streams, "plan_input", counting)
+    for jobs in (1, 2):
+        planned.clear()
+        assert full_shape(run([str(unsafe)], jobs=jobs)) == full_shape(expected)
+        assert planned == [str(unsafe)]
