@@ -21,6 +21,7 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
+_SMALL_READ = 64 * 1024
 
 
 class UsageError(Exception):
@@ -256,6 +257,16 @@ class _Opened:
         self.is_pipe = is_pipe
         self.size = size
 
+    def read(self, total: int, max_bytes: int, block: int | None = None) -> bytes:
+        """The next block (of at most `block` bytes) after `total` bytes.
+
+        A regular file is asked for what its size says is left, plus one byte to see a file that
+        grew: `os.read` allocates all it is asked for, and a megabyte asked for each small file,
+        then mostly given back, fragments the heap (thousands of files: megabytes never reused).
+        """
+        want = _CHUNK if self.is_pipe else max(self.size - total + 1, _SMALL_READ)
+        return os.read(self.fd, min(want, block or want, max_bytes + 1 - total))
+
 
 def _open(display: str, path: str, max_bytes: int) -> _Opened | Source:
     """`path` opened for reading, or the Source reporting why it cannot be (shown as `display`)."""
@@ -313,7 +324,7 @@ def read_blocks(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterat
     total = 0
     try:
         while True:
-            block = os.read(opened.fd, min(_CHUNK, max_bytes + 1 - total))
+            block = opened.read(total, max_bytes, _CHUNK)
             if not block:
                 return
             total += len(block)
@@ -365,12 +376,10 @@ def read_source(display: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Source
     try:
         # A regular file is read with one call into one buffer of its size (a list of blocks
         # joined at the end would hold the file twice); a pipe, or a file that grew, in blocks.
-        first = 0 if opened.is_pipe else min(opened.size + 1, max_bytes + 1)
         chunks: list[bytes] = []
         total = 0
         while True:
-            chunk = os.read(opened.fd, first or min(_CHUNK, max_bytes + 1 - total))
-            first = 0
+            chunk = opened.read(total, max_bytes)
             if not chunk:
                 break
             total += len(chunk)
