@@ -113,7 +113,7 @@ class _Planner:
         markers = self.markers_before + len(self.markers)
         if end < 2 * self.target or markers < 2 or markers + 1 >= self.max_documents or not self.chunks:
             return None
-        if _unsafe(self.pending, not self.chunks):
+        if _unsafe(self.pending, False):
             return None
         self.chunks.append(Chunk(self.start, end, self.line_offset, self.doc_offset, zlib.crc32(self.pending)))
         return self.chunks
@@ -204,7 +204,7 @@ def _shift(finding: Finding, offset: int) -> Finding:
 
 def check_part(item: str, chunk: Chunk, options: ValidateOptions) -> FileResult:
     """`check_chunk` of a chunk read from the input; a chunk whose bytes changed since it was
-    planned comes back unreadable, so that `join_chunks` refuses the parts."""
+    planned comes back unreadable, so that `part_fits` refuses it."""
     from sts_cli.documents import LoadedSource
 
     data = read_range(item, chunk.start, chunk.end)
