@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import pickle
 import sys
@@ -37,6 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from sts_cli import __version__
+
+try:  # CPython's own BLAKE2: `hashlib` would load OpenSSL first (2 ms of every cached run)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b
 
 _FORMAT = b"sts-cache-2\n"
 _PACK_FORMAT = b"sts-pack-3\n"
@@ -64,9 +68,9 @@ def digest(data: bytes) -> str:
     return new_hasher(data).hexdigest()
 
 
-def new_hasher(data: bytes = b"") -> hashlib.blake2b:
+def new_hasher(data: bytes = b"") -> blake2b:
     """The hash of `digest`, to be fed a block at a time (`.update`, then `.hexdigest()`)."""
-    return hashlib.blake2b(data, digest_size=20)
+    return blake2b(data, digest_size=20)
 
 
 def key(*parts: object) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
@@ -71,6 +70,8 @@ def _read_once(item: str, max_bytes: int, copies: list[str]) -> Source | str:
             total += len(block)
             if total > max_bytes:
                 return too_large(display, max_bytes)
+        import tempfile  # (only here: a run that copies nothing does not import it)
+
         try:
             fd, path = tempfile.mkstemp(prefix="sts-input-", suffix=".yaml")
         except OSError:
