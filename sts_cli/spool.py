@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import BinaryIO
 
 from sts_cli.sources import STDIN, Source, is_read_once, read_source, remember_read_once, shown, too_large
 
@@ -77,22 +78,50 @@ def _read_once(item: str, max_bytes: int, copies: list[str]) -> Source | str:
         except OSError:
             return _rest_in_memory(display, head, total, read, max_bytes)
         copies.append(path)
-        with os.fdopen(fd, "wb") as copy:
-            for block in head:
-                copy.write(block)
-            head.clear()
-            while block := read(min(_BLOCK, max_bytes + 1 - total)):
-                total += len(block)
-                if total > max_bytes:
-                    return too_large(display, max_bytes)
-                copy.write(block)
-        return path
+        return _copy(display, os.fdopen(fd, "wb"), path, head, total, read, max_bytes)
     except (OSError, ValueError) as exc:
         if item == STDIN:
             return Source(display, None, f"cannot read standard input: {exc}")
         return Source(display, None, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
     finally:
         close()
+
+
+class _CopyFailed(OSError):
+    """The temporary copy could not be written (a full disk): not a problem of the input."""
+
+
+def _copy(display: str, copy: BinaryIO, path: str, head: list[bytes], total: int, read: Callable[[int], bytes],
+          max_bytes: int) -> Source | str:
+    """Write what was read and the rest of the input to `copy`: its path, or a Source saying why not."""
+    try:
+        for block in head:
+            _write(copy, block)
+        head.clear()
+        while block := read(min(_BLOCK, max_bytes + 1 - total)):
+            total += len(block)
+            if total > max_bytes:
+                return too_large(display, max_bytes)
+            _write(copy, block)
+        _write(copy, None)
+    except _CopyFailed as exc:
+        return Source(display, None, f"cannot copy {display} to a temporary file: {exc.strerror or exc} "
+                      "(set TMPDIR to a folder with room)")
+    finally:
+        with suppress(OSError):  # (after a failed write, closing may fail to flush again)
+            copy.close()
+    return path
+
+
+def _write(copy: BinaryIO, block: bytes | None) -> None:
+    """Write `block` (None: flush what is buffered), telling a failed write from a failed read."""
+    try:
+        if block is None:
+            copy.flush()
+        else:
+            copy.write(block)
+    except OSError as exc:
+        raise _CopyFailed(exc.errno, exc.strerror) from None
 
 
 def _rest_in_memory(display: str, head: list[bytes], total: int, read: Callable[[int], bytes],

@@ -7,6 +7,7 @@ import io
 import itertools
 import os
 import pickle
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -340,3 +341,59 @@ def test_a_stream_unsafe_to_cut_is_planned_once_then_read_whole(bundle: Path, tm
         planned.clear()
         assert full_shape(run([str(unsafe)], jobs=jobs)) == full_shape(expected)
         assert planned == [str(unsafe)]
+
+
+class _FullDisk(io.BytesIO):
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > 10_000:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+
+def test_a_copy_that_cannot_be_written_is_reported_as_such(bundle: Path, small_thresholds: None,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spool.os, "fdopen", lambda fd, mode: (os.close(fd), _FullDisk())[1])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bundle.read_bytes())))
+    result = run(["-"])
+    assert [(f.rule, f.location.file, f.message) for f in result.findings] == [
+        ("file-unreadable", "<stdin>",
+         "cannot copy <stdin> to a temporary file: No space left on device (set TMPDIR to a folder with room)")]
+    assert result.summary.unreadable == 1
+
+
+def test_without_a_temporary_folder_a_large_input_stays_in_memory(bundle: Path, small_thresholds: None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = run([str(bundle)], jobs=1)
+
+    def no_room(**_: Any) -> Any:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", no_room)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bundle.read_bytes())))
+    with spool.read_once_inputs(["-"], 1 << 30):
+        assert sources.read_source("-").data == bundle.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bundle.read_bytes())))
+    assert shape(run(["-"], jobs=2), "x") == shape(expected, "x")
+
+
+def test_a_large_stream_on_standard_input_end_to_end(tmp_path: Path) -> None:
+    """A real process with its workers: about 2 MB on standard input reads like the same file, and the
+    temporary copy is gone afterwards."""
+    from tests.hostile.helpers import sts_command, subprocess_env
+
+    generate(tmp_path / "corpus", 800, seed=13, broken=0.1)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"---\n".join(p.read_bytes() for p in sorted((tmp_path / "corpus").rglob("*.yaml"))))
+    assert big.stat().st_size > max(spool.SPOOL_BYTES, 2 * parallel.CHUNK_BYTES)  # copied, then cut
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**subprocess_env(), "TMPDIR": str(temp), "STS_CACHE_DIR": str(tmp_path / "cache")}
+    command = [*sts_command(), "validate", "-k", "1.33", "-j", "2"]
+    from_file = subprocess.run([*command, str(big)], capture_output=True, env=env, check=False, timeout=120)
+    with big.open("rb") as stdin:
+        from_stdin = subprocess.run([*command, "-"], stdin=stdin, capture_output=True, env=env, check=False,
+                                    timeout=120)
+    assert from_file.returncode == from_stdin.returncode == 1
+    assert from_stdin.stdout.replace(b"<stdin>", str(big).encode()) == from_file.stdout
+    assert from_stdin.stdout.count(b"<stdin>:") > 10 and not from_stdin.stderr
+    assert not list(temp.iterdir())
