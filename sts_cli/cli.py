@@ -32,8 +32,10 @@ Exit codes: 0 no finding at or above --fail-on (default: error); 1 at least one 
 2 the tool could not do its job (bad usage, missing path, unreadable input); 130 interrupted.
 """
 
+# Help is laid out as plain text (click's formatter): Typer's boxed help imports rich's Markdown
+# and traceback modules for every help page, which doubles the time of `sts --help`.
 app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+                  rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
 
 
 def _version(value: bool) -> None:
