@@ -397,3 +397,31 @@ def test_a_large_stream_on_standard_input_end_to_end(tmp_path: Path) -> None:
     assert from_stdin.stdout.replace(b"<stdin>", str(big).encode()) == from_file.stdout
     assert from_stdin.stdout.count(b"<stdin>:") > 10 and not from_stdin.stderr
     assert not list(temp.iterdir())
+
+
+_SERVICE = b"""apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{name: http, port: 80}]
+"""
+_PIECES = [WEB, _SERVICE, _SERVICE.replace(b"name: web", b"name: other"), b"---\n", b"--- # next\n",
+           b"# Source: chart/templates/web.yaml\n", b"\n", b"key: [unclosed\n", b"...\n", b"- a list\n",
+           b"kind: List\napiVersion: v1\nitems: [3]\n", b"a: b\r\n", b"metadata: {name: x}\nmetadata: {}\n"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=2, max_size=24), part=st.sampled_from([64, 200, 700]))
+def test_any_stream_checked_in_parts_reads_as_a_whole(pieces: list[bytes], part: int) -> None:
+    import tempfile
+
+    data = b"".join(piece if piece.endswith(b"\n") else piece + b"\n" for piece in pieces)
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        path = Path(folder) / "stream.yaml"
+        path.write_bytes(data)
+        expected = whole_read([str(path)], patch)
+        patch.setattr(parallel, "PART_BYTES", part)
+        assert full_shape(run([str(path)], jobs=1)) == full_shape(expected)
