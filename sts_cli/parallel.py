@@ -107,7 +107,7 @@ def _check_task(task: _Task) -> FileResult:
 def _check_read(item: str, data: bytes | None, options: ValidateOptions) -> FileResult:
     """Check one input read whole (`data`, when it was read already)."""
     source = Source(shown(item), data) if data is not None else read_source(item, options.max_file_bytes)
-    result = _check_in_parts(source, options)
+    result = check_source(source, options)
     if _STATE.get("digest") and source.data is not None:
         from sts_cli.cache import digest
 
@@ -132,21 +132,6 @@ def _check_file_in_parts(item: str, options: ValidateOptions) -> FileResult:
     if hasher is not None:
         joined.digest = hasher.hexdigest()
     return joined
-
-
-def _check_in_parts(source: Source, options: ValidateOptions) -> FileResult:
-    """`check_source`, a large stream held in memory a part at a time (same result: see `streams.py`)."""
-    data = source.data
-    if data is None or len(data) < 2 * PART_BYTES:
-        return check_source(source, options)
-    from sts_cli.streams import check_chunk, join_chunks, plan_chunks
-
-    parts = plan_chunks(data, PART_BYTES, options.limits.max_documents)
-    joined = None
-    if parts:
-        results = [check_chunk(source.display, data[part.start:part.end], part, options) for part in parts]
-        joined = join_chunks(source.display, results, parts, options)
-    return joined if joined is not None else check_source(source, options)
 
 
 def run_files(items: list[str], options: ValidateOptions, progress: Progress | None = None,

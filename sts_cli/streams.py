@@ -3,7 +3,7 @@
 A chunk starts at a `---` line. Its text is prefixed with as many empty lines as come before it
 in the stream, so every position is counted from the start of the file, and its documents are
 renumbered by the number of documents before it. The cut is only made where the result is the
-same as reading the stream whole; `join_chunks` checks what can only be known afterwards, and
+same as reading the stream whole; `part_fits` checks what can only be known afterwards, and
 the stream is read whole when a check fails, so chunking never changes a result.
 
 A stream is planned as it is read, a block at a time, and each chunk is read again from the
@@ -44,14 +44,10 @@ class Chunk:
     crc: int = 0  # CRC-32 of the chunk's bytes as planned: a chunk read again must match it
 
 
-def plan_chunks(data: bytes, target: int, max_documents: int) -> list[Chunk] | None:
-    """Where to cut `data` into chunks of about `target` bytes, or None when it is not safe."""
-    return plan_stream([data], target, max_documents)
-
-
 def plan_stream(blocks: Iterable[bytes], target: int, max_documents: int,
                 hasher: Any = None) -> list[Chunk] | None:
-    """`plan_chunks` of the concatenated `blocks`, holding only the chunk being planned.
+    """Where to cut the stream made of `blocks` into chunks of about `target` bytes, or None
+    when it is not safe; only the chunk being planned is held.
 
     `hasher` (hashlib) is fed every block. Returns None as soon as the stream is found unsafe;
     the blocks not yet read are then left unread.

@@ -16,7 +16,7 @@ from sts_cli.engine import ValidateOptions, ValidationResult, validate
 from sts_cli.filecheck import PackedPositions
 from sts_cli.kinds import classify
 from sts_cli.sources import Source, read_source
-from sts_cli.streams import check_chunk, join_chunks, plan_chunks
+from sts_cli.streams import check_chunk, join_chunks, plan_stream
 from tests.conftest import REPO
 from tests.perf.helpers import all_paths
 
@@ -142,7 +142,7 @@ def stream_cases(corpus: Path) -> list[bytes]:
 def test_chunked_streams_read_like_whole_streams(corpus: Path) -> None:
     options = ValidateOptions(kubernetes_version="1.33")
     for data in stream_cases(corpus):
-        chunks = plan_chunks(data, 4096, options.limits.max_documents)
+        chunks = plan_stream([data], 4096, options.limits.max_documents)
         whole = parallel.check_source(Source("s.yaml", data), options)
         if chunks is None:
             assert b"\r\n" in data

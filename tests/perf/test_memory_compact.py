@@ -171,7 +171,8 @@ def test_a_large_stream_checked_in_parts_gives_the_whole_result(tmp_path: Path,
     assert data.count(b"\n---") > 20
     monkeypatch.setattr(parallel, "PART_BYTES", len(data) // 7)
     whole = check_source(Source(str(bundle), data), OPTIONS)
-    parted = parallel._check_in_parts(Source(str(bundle), data), OPTIONS)
+    monkeypatch.setattr(parallel, "_check_read", lambda *_: pytest.fail("the stream was read whole"))
+    parted = parallel._check_file_in_parts(str(bundle), OPTIONS)
     assert parted.loaded.documents == whole.loaded.documents
     assert parted.loaded.findings == whole.loaded.findings
     assert parted.rule_findings == whole.rule_findings

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sts_cli import parallel, sources, spool, streams
 from sts_cli.engine import ValidateOptions, ValidationResult, validate
-from sts_cli.streams import plan_chunks, plan_stream
+from sts_cli.streams import plan_stream
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -73,7 +73,7 @@ def test_planning_block_by_block_cuts_where_planning_the_whole_does(lines: list[
         blocks.append(data[at:at + size])
         at += size
         index += 1
-    assert plan_stream(blocks, target, max_documents) == plan_chunks(data, target, max_documents)
+    assert plan_stream(blocks, target, max_documents) == plan_stream([data], target, max_documents)
 
 
 def test_planning_a_clean_stream_cuts_it_whole(bundle: Path) -> None:
@@ -82,7 +82,7 @@ def test_planning_a_clean_stream_cuts_it_whole(bundle: Path) -> None:
     assert chunks is not None and len(chunks) > 5
     assert chunks[0].start == 0 and chunks[-1].end == len(data)
     assert all(a.end == b.start and data[b.start:b.start + 3] == b"---" for a, b in itertools.pairwise(chunks))
-    assert chunks == plan_chunks(data, 8192, 10_000)
+    assert chunks == plan_stream([data], 8192, 10_000)
 
 
 def test_planning_stops_reading_at_the_first_unsafe_chunk() -> None:
