@@ -26,8 +26,9 @@ from sts_cli.sources import ReadFailed, Source, read_blocks, read_range, shown
 if TYPE_CHECKING:
     from sts_cli.engine import ValidateOptions
 
-_MARKER = re.compile(rb"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
-_UNSAFE = re.compile(rb"^(?:%|\.\.\.(?:[ \t\r\n]|\Z))", re.MULTILINE)
+# `---` and `...` lines are found with bytes.find: a MULTILINE regex tries every position of a
+# 48 MB bundle (0.17 s each), `find` runs at memory speed.
+_BLANK_AFTER = frozenset(b" \t\r\n")
 _HELM = re.compile(rb"^# Source: ", re.MULTILINE)
 _CONTENT = re.compile(rb"^[ \t]*[^ \t\r\n#]", re.MULTILINE)
 _NOT_AN_OBJECT = re.compile(r"^document (\d+) ")
@@ -67,14 +68,39 @@ def _unsafe(data: bytes | bytearray, first: bool) -> bool:
     that is not UTF-8 (reading whole reports those)."""
     if first and data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return True
-    if data.count(b"\r") != data.count(b"\r\n") or b"\xc2\x85" in data or b"\xe2\x80\xa8" in data \
-            or b"\xe2\x80\xa9" in data or b"\x00" in data or _UNSAFE.search(data):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+    if b"\x00" in data or data.startswith(b"%") or b"\n%" in data or _line_starts(data, b"...", 0, len(data)):
         return True
+    if not data.isascii():  # (ASCII is valid UTF-8 and holds no NEL, LS or PS)
+        if b"\xc2\x85" in data or b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data:
+            return True
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
     return False
+
+
+def _line_starts(data: bytes | bytearray, mark: bytes, start: int, limit: int) -> list[int]:
+    """Offsets in [start, limit) of the lines that begin with `mark` followed by a blank or the end
+    of `data` (as `^mark(?=[ \\t\\r\\n]|\\Z)` in MULTILINE mode finds them from `start`)."""
+    found: list[int] = []
+    needle = b"\n" + mark
+    at = 0 if start == 0 and data.startswith(mark) else _next_line(data, needle, start)
+    while 0 <= at < limit:
+        end = at + len(mark)
+        if end == len(data) or data[end] in _BLANK_AFTER:
+            found.append(at)
+        at = _next_line(data, needle, at + 1)
+    return found
+
+
+def _next_line(data: bytes | bytearray, needle: bytes, start: int) -> int:
+    """The first offset from `start` on where a line begins with `needle` (a line break and what
+    follows it), or -1."""
+    index = data.find(needle, max(start - 1, 0))
+    return index + 1 if index >= 0 else -1
 
 
 class _Planner:
@@ -119,10 +145,7 @@ class _Planner:
         left for the next scan, when the character after it is known (unless this is the end)."""
         pending = self.pending
         limit = len(pending) if final else len(pending) - 3
-        for found in _MARKER.finditer(pending, self.scanned):
-            if found.start() >= limit:
-                break
-            self.markers.append(self.start + found.start())
+        self.markers.extend(self.start + at for at in _line_starts(pending, b"---", self.scanned, limit))
         self.scanned = max(self.scanned, limit)
         if self.implicit is None and self.markers:
             self.implicit = 1 if _CONTENT.search(pending, 0, self.markers[0] - self.start) else 0

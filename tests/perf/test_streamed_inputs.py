@@ -425,3 +425,18 @@ def test_any_stream_checked_in_parts_reads_as_a_whole(pieces: list[bytes], part:
         expected = whole_read([str(path)], patch)
         patch.setattr(parallel, "PART_BYTES", part)
         assert full_shape(run([str(path)], jobs=1)) == full_shape(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([b"---", b"...", b"--", b"-", b"\n", b"\r\n", b" ", b"\t", b"a", b"%", b"#"]),
+                     max_size=40).map(b"".join),
+       start=st.integers(min_value=0, max_value=60), cut=st.integers(min_value=0, max_value=60))
+def test_line_starts_finds_what_the_multiline_pattern_finds(text: bytes, start: int, cut: int) -> None:
+    import re
+
+    for mark in (b"---", b"..."):
+        pattern = re.compile(b"^" + re.escape(mark) + rb"(?=[ \t\r\n]|\Z)", re.MULTILINE)
+        start_at, limit = min(start, len(text)), min(cut, len(text))
+        expected = [m.start() for m in pattern.finditer(text, start_at) if m.start() < limit]
+        assert streams._line_starts(text, mark, start_at, limit) == expected
+        assert streams._line_starts(bytearray(text), mark, start_at, limit) == expected
