@@ -54,6 +54,26 @@ def shape(result: ValidationResult, name: str | None = None) -> list[tuple[Any, 
             for f in result.findings]
 
 
+def whole_read(paths: list[str], monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> ValidationResult:
+    """The result with every input read and parsed whole (no stream is cut)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "CHUNK_BYTES", 1 << 40)
+        patch.setattr(parallel, "PART_BYTES", 1 << 40)
+        return run(paths, **overrides)
+
+
+def full_shape(result: ValidationResult) -> list[Any]:
+    return [shape(result), result.summary, result.files,
+            [(o.key, o.kind, o.location, o.findings) for o in result.objects]]
+
+
+def drop_runs(cache: Path) -> None:
+    """Remove the whole-run entries, so that a run reads the per-file pack."""
+    for entry in cache.rglob("*"):
+        if "runs" in entry.parts and entry.is_file():
+            entry.unlink()
+
+
 # --- planning as the stream is read ----------------------------------------------------------
 
 _LINES = [b"---\n", b"--- # x\n", b"--- {a: 1}\n", b"a: 1\n", b"b:\n  - 2\n", b"# Source: c/t.yaml\n",
@@ -106,7 +126,7 @@ def test_streams_with_a_utf16_or_utf32_mark_are_never_cut(start: bytes) -> None:
 
 def test_a_large_file_is_never_read_whole(bundle: Path, small_thresholds: None,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = run([str(bundle)], jobs=1, cache_dir=None)  # (read whole: nothing is patched yet)
+    expected = whole_read([str(bundle)], monkeypatch)
     original = sources.read_source
 
     def refuse_the_bundle(display: str, max_bytes: int = 0) -> Any:
@@ -121,7 +141,7 @@ def test_a_large_file_is_never_read_whole(bundle: Path, small_thresholds: None,
 
 def test_a_chunk_that_changed_since_planning_makes_the_stream_read_again(bundle: Path, small_thresholds: None,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = run([str(bundle)], jobs=1)
+    expected = whole_read([str(bundle)], monkeypatch)
     original = sources.read_range
     calls: list[int] = []
 
@@ -144,7 +164,7 @@ def test_large_standard_input_is_copied_checked_in_parts_and_removed(bundle: Pat
                                                                      tmp_path: Path) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
-    expected = run([str(bundle)], jobs=1)
+    expected = whole_read([str(bundle)], monkeypatch)
     copies: list[str] = []
     original = sources.read_range
 
@@ -238,19 +258,6 @@ def test_a_value_that_fails_half_pickled_leaves_the_pack_whole(tmp_path: Path) -
 
 # --- results a part at a time --------------------------------------------------------------------
 
-def whole_read(paths: list[str], monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> ValidationResult:
-    """The result with every input read and parsed whole (no stream is cut)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(parallel, "CHUNK_BYTES", 1 << 40)
-        patch.setattr(parallel, "PART_BYTES", 1 << 40)
-        return run(paths, **overrides)
-
-
-def full_shape(result: ValidationResult) -> list[Any]:
-    return [shape(result), result.summary, result.files,
-            [(o.key, o.kind, o.location, o.findings) for o in result.objects]]
-
-
 def test_a_part_that_does_not_fit_replaces_the_parts_given_before_it(bundle: Path, tmp_path: Path,
                                                                       small_thresholds: None,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,13 +281,6 @@ def test_a_part_that_does_not_fit_replaces_the_parts_given_before_it(bundle: Pat
         assert full_shape(run(inputs, jobs=jobs)) == full_shape(expected)
         assert full_shape(run(inputs, jobs=jobs, cache_dir=str(tmp_path / f"cache{jobs}"))) == full_shape(expected)
     assert replaced and all(replaced), "the stream was not read whole after parts were given"
-
-
-def drop_runs(cache: Path) -> None:
-    """Remove the whole-run entries, so that a run reads the per-file pack."""
-    for entry in cache.rglob("*"):
-        if "runs" in entry.parts and entry.is_file():
-            entry.unlink()
 
 
 def test_a_stream_is_kept_in_the_cache_a_part_at_a_time(bundle: Path, tmp_path: Path, small_thresholds: None,
@@ -363,7 +363,7 @@ def test_a_copy_that_cannot_be_written_is_reported_as_such(bundle: Path, small_t
 
 def test_without_a_temporary_folder_a_large_input_stays_in_memory(bundle: Path, small_thresholds: None,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = run([str(bundle)], jobs=1)
+    expected = whole_read([str(bundle)], monkeypatch)
 
     def no_room(**_: Any) -> Any:
         raise OSError(13, "Permission denied")
