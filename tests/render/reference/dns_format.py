@@ -1,40 +1,15 @@
-"""`--format dns`: zone-file style lines of every record cluster DNS serves for the pods.
-
-Names are absolute (trailing dot). Pod IPs are unknown offline: `<ipv4:POD>` / `<ipv6:POD>`
-stand for them and PTR owner names are `<ipv4-reversed:POD>.in-addr.arpa.`. The TTL is
-CoreDNS's default (5 s). A comment after each record says when it exists.
-"""
+"""The first `--format dns`: every line of a set built in a list, columns sized over all records,
+then joined. The values come from `sts_cli.render.dns_format`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sts_cli.render.dns_format import TTL, _absolute, _rdata, _service_line
+
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
-    from sts_cli.render.plan import DnsRecord, RenderResult, SetPlan
-
-TTL = 5
-
-
-def _absolute(name: str) -> str:
-    return name if name.endswith(".") or name.startswith("<unset") else name + "."
-
-
-def _rdata(record: DnsRecord) -> str:
-    if record.type == "SRV" and record.target is not None:
-        return f"{record.priority} {record.weight} {record.port} {_absolute(record.target)}"
-    if record.type in ("PTR", "CNAME"):
-        return _absolute(record.value)
-    return record.value
-
-
-def _service_line(plan: SetPlan) -> str:
-    status = plan.service
-    if not status.name:
-        return f"; StatefulSet {plan.namespace}/{plan.name}: no serviceName"
-    kind = {"headless": "headless", "cluster-ip": "not headless", "external-name": "ExternalName",
-            "missing": "not in the input", "other-namespace": "not in this namespace"}.get(status.kind, status.kind)
-    return f"; StatefulSet {plan.namespace}/{plan.name}, governing Service {status.namespace}/{status.name} ({kind})"
+    from sts_cli.render.plan import RenderResult, SetPlan
 
 
 def set_lines(plan: SetPlan) -> list[str]:

@@ -1,8 +1,5 @@
-"""`--format json`: one document with everything, described by `schemas/output/render.schema.json`.
-
-Values only known in a cluster: the `controller-revision-hash` label is `<assigned at run time>`,
-owner reference `uid`s are null, pod IPs in DNS records are `<ipv4:POD>`-style tokens.
-"""
+"""The first `--format json`: the whole document built as one value and written with `json.dumps`.
+The pieces it shares with `sts_cli.render.json_format` (pods, PVCs, Services) are imported from it."""
 
 from __future__ import annotations
 
@@ -10,72 +7,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sts_cli import ordering
-from sts_cli.findings import Finding
+from sts_cli.render.json_format import FORMAT_VERSION, _claim, _flat, _pod, _service, problem_json
 
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
-    from sts_cli.render.plan import ClaimPlan, DnsRecord, PodPlan, RenderResult, ServiceStatus, SetPlan
-
-FORMAT_VERSION = 1
-
-
-def owner_json(ref: ordering.OwnerRef) -> dict[str, Any]:
-    return {"apiVersion": ref.api_version, "kind": ref.kind, "name": ref.name, "uid": None,
-            "controller": ref.controller, "blockOwnerDeletion": ref.block_owner_deletion}
-
-
-def _pod(pod: PodPlan) -> dict[str, Any]:
-    return {
-        "name": pod.name, "ordinal": pod.ordinal, "namespace": pod.namespace, "hostname": pod.hostname,
-        "subdomain": pod.subdomain, "fqdn": pod.fqdn, "labels": dict(sorted(pod.labels.items())),
-        "addedLabels": dict(sorted(pod.added_labels.items())),
-        "annotations": dict(sorted(pod.annotations.items())),
-        "ownerReferences": [owner_json(pod.owner)],
-        "volumes": [{"name": v.name, "claimName": v.claim} for v in pod.claim_volumes],
-    }
-
-
-def _claim(claim: ClaimPlan) -> dict[str, Any]:
-    fate = claim.fate
-    return {
-        "name": claim.name, "template": claim.template, "pod": claim.pod, "ordinal": claim.ordinal,
-        "namespace": claim.namespace, "storage": claim.storage, "accessModes": list(claim.access_modes),
-        "storageClassName": claim.storage_class, "volumeMode": claim.volume_mode,
-        "labels": dict(sorted(claim.labels.items())),
-        "ownerReferences": [owner_json(r) for r in claim.owners],
-        "retained": claim.retained,
-        "fate": {
-            "ownerReferencesInRange": [owner_json(r) for r in fate.owners_in_range],
-            "ownerReferencesAfterScaleDown": [owner_json(r) for r in fate.owners_after_scale_down],
-            "inRange": fate.in_range,
-            "afterScaleDown": fate.after_scale_down,
-            "afterStatefulSetDeleted": fate.after_set_deleted,
-            "deletedOnScaleDown": fate.deleted_on_scale_down,
-            "deletedWithStatefulSet": fate.deleted_with_set,
-        },
-    }
+    from sts_cli.render.plan import DnsRecord, RenderResult, SetPlan
 
 
 def _record(record: DnsRecord) -> dict[str, Any]:
     return {"name": record.name, "type": record.type, "value": record.value, "pod": record.pod,
             "port": record.port, "priority": record.priority, "weight": record.weight, "target": record.target,
             "when": record.when}
-
-
-def _service(status: ServiceStatus) -> dict[str, Any]:
-    service = status.service
-    location = service.obj.location() if service is not None else None
-    return {
-        "name": status.name or None, "namespace": status.namespace, "found": service is not None,
-        "kind": status.kind, "headless": service.headless if service is not None else None,
-        "perPodRecords": status.per_pod_records, "reason": status.reason or None,
-        "publishNotReadyAddresses": status.publish_not_ready, "selectedPods": list(status.selected_pods),
-        "file": location.file if location else None, "line": location.line if location else None,
-    }
-
-
-def _flat(waves: list[list[str]]) -> list[str]:
-    return [name for wave in waves for name in wave]
 
 
 def set_json(plan: SetPlan) -> dict[str, Any]:
@@ -117,13 +59,6 @@ def set_json(plan: SetPlan) -> dict[str, Any]:
         },
         "notes": plan.notes,
     }
-
-
-def problem_json(finding: Finding) -> dict[str, Any]:
-    loc = finding.location
-    return {"rule": finding.rule, "severity": finding.severity.label, "message": finding.message,
-            "file": loc.file, "line": loc.line, "column": loc.column, "object": finding.object or None,
-            "path": finding.path or None, "hint": finding.hint or None}
 
 
 def document(result: RenderResult, context: FormatContext) -> dict[str, Any]:

@@ -1,44 +1,15 @@
-"""`--format mermaid`: a flowchart of the governing Service, the Pods and their PVCs, with DNS names.
-
-The output is a bare Mermaid diagram (a `.mmd` file); on GitHub and in most docs tools, put it
-inside a fenced block that starts with three backticks and `mermaid`.
-"""
+"""The first `--format mermaid`: every line of the diagram built in a list, then joined. Node ids and
+labels come from `sts_cli.render.mermaid_format`."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from sts_cli.render.mermaid_format import _service_lines, label, node_id
 
 if TYPE_CHECKING:
     from sts_cli.render import FormatContext
     from sts_cli.render.plan import RenderResult, SetPlan
-
-
-def node_id(*parts: str) -> str:
-    """A Mermaid-safe identifier: letters, digits and `_` only."""
-    return "_".join(re.sub(r"[^A-Za-z0-9]", "_", part) for part in parts)
-
-
-def label(*lines: str) -> str:
-    """A quoted node label; lines joined with `<br/>`, quotes and angle brackets escaped."""
-    escaped = [line.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-               for line in lines]
-    return '"' + "<br/>".join(escaped) + '"'
-
-
-def _service_lines(plan: SetPlan, prefix: str) -> tuple[list[str], str | None]:
-    status = plan.service
-    if not status.name:
-        return [], None
-    sid = node_id(prefix, "svc", status.name)
-    domain = plan.options.cluster_domain
-    if status.service is not None:
-        kind = {"headless": "headless", "cluster-ip": "not headless",
-                "external-name": "ExternalName"}.get(status.kind, status.kind)
-        text = label(f"Service {status.name} ({kind})", f"{status.name}.{status.namespace}.svc.{domain}".lower())
-        return [f"    {sid}{{{{{text}}}}}"], sid
-    why = "not in the input" if status.kind == "missing" else "not in this namespace"
-    return [f"    {sid}{{{{{label(f'Service {status.name} ({why})')}}}}}"], sid
 
 
 def set_lines(plan: SetPlan, index: int) -> list[str]:

@@ -1,4 +1,5 @@
-"""`--format table`: per StatefulSet, tables a person reads at a glance: pods, PVCs, order, DNS."""
+"""The first `--format table`: rich tables printed to a recording console. Headers and cell texts
+come from `sts_cli.render.table_format`."""
 
 from __future__ import annotations
 
@@ -6,40 +7,13 @@ import io
 from typing import TYPE_CHECKING
 
 from sts_cli import ordering
+from sts_cli.render.table_format import _arrow, _header, _owners, _service_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from sts_cli.render import FormatContext
     from sts_cli.render.plan import RenderResult, SetPlan
-
-
-def _owners(refs: tuple[ordering.OwnerRef, ...]) -> str:
-    return ", ".join(f"{r.kind}/{r.name}" for r in refs) or "none"
-
-
-def _arrow(waves: list[list[str]]) -> str:
-    if not waves:
-        return "(none)"
-    return " → ".join(" + ".join(wave) if len(wave) > 1 else wave[0] for wave in waves)
-
-
-def _header(plan: SetPlan) -> str:
-    view = plan.view
-    location = view.obj.location()
-    ordinals = ordering.ordinals(view)
-    span = f"ordinals {ordinals[0]}..{ordinals[-1]}" if ordinals else "no ordinals"
-    return (f"StatefulSet {plan.namespace}/{plan.name}  ({location.file}:{location.line})\n"
-            f"{plan.replicas} replica{'s' if plan.replicas != 1 else ''}, {span}, {view.pod_management_policy}, "
-            f"{view.update_strategy}, PVC retention whenDeleted={view.when_deleted} whenScaled={view.when_scaled}")
-
-
-def _service_text(plan: SetPlan) -> str:
-    status = plan.service
-    if status.per_pod_records:
-        extra = ", publishNotReadyAddresses" if status.publish_not_ready else ""
-        return f"Service {status.namespace}/{status.name}: headless{extra}; per-pod DNS records"
-    return f"No per-pod DNS records: {status.reason}"
 
 
 def _print_set(console: Console, plan: SetPlan, color: bool) -> None:

@@ -1,58 +1,19 @@
-"""`--format yaml`: the PersistentVolumeClaims and Pods the controller creates, multi-document.
-
-Objects come in creation order (each pod's PVCs just before the pod), then any PVC a
-`--replicas` scale-down leaves behind. Values only known in a cluster stay valid Kubernetes:
-the `controller-revision-hash` label is left out (a comment says so) and owner reference uids
-are `<uid:Kind/name>` placeholders marked by a comment.
-"""
+"""The first `--format yaml`: every document built as a ruamel.yaml map and dumped by ruamel.yaml.
+The comment and quoting helpers are imported from `sts_cli.render.yaml_format`."""
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sts_cli import ordering
+from sts_cli.render.yaml_format import _commented, _mark_uids
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
     from sts_cli.render import FormatContext
     from sts_cli.render.plan import ClaimPlan, PodPlan, RenderResult, SetPlan
-
-UID_COMMENT = "placeholder: the uid is assigned by the API server"
-
-
-def _looks_typed(text: str) -> bool:
-    """True when a YAML 1.1 reader (kubectl, PyYAML) would read this plain string as a bool, number,
-    null or timestamp (`yes`, `on`, `1:20`, `0x1f`...): such strings must be quoted."""
-    from yaml import ScalarNode
-    from yaml.resolver import Resolver
-
-    tag = Resolver().resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    return bool(tag != "tag:yaml.org,2002:str")
-
-
-def _commented(value: Any) -> Any:
-    """Plain data as ruamel round-trip nodes (which carry comments), YAML 1.1-ambiguous strings quoted."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
-
-    if isinstance(value, dict):
-        out = CommentedMap()
-        for key, item in value.items():
-            out[_commented(key) if isinstance(key, str) else key] = _commented(item)
-        return out
-    if isinstance(value, list):
-        return CommentedSeq([_commented(item) for item in value])
-    if isinstance(value, str) and _looks_typed(value):
-        return SingleQuotedScalarString(value)
-    return value
-
-
-def _mark_uids(metadata: CommentedMap) -> None:
-    for ref in metadata.get("ownerReferences", []) or []:
-        if "uid" in ref:
-            ref.yaml_add_eol_comment(UID_COMMENT, "uid")
 
 
 def _pod_document(plan: SetPlan, pod: PodPlan) -> CommentedMap:
