@@ -8,6 +8,7 @@ at the end), which is then read like any file, a part at a time, instead of bein
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -60,25 +61,23 @@ def _read_once(item: str, max_bytes: int, copies: list[str]) -> Source | str:
         return read_source(item, max_bytes)  # reports the error, or reads a text-only stdin
     read, close = reader
     display = shown(item)
+    blocks = _blocks(read, max_bytes)
     try:
         head: list[bytes] = []
-        total = 0
-        while total <= SPOOL_BYTES:
-            block = read(min(_BLOCK, max_bytes + 1 - total))
-            if not block:
-                return Source(display, b"".join(head))
+        size = 0
+        for block in blocks:
             head.append(block)
-            total += len(block)
-            if total > max_bytes:
-                return too_large(display, max_bytes)
-        import tempfile  # (only here: a run that copies nothing does not import it)
-
-        try:
-            fd, path = tempfile.mkstemp(prefix="sts-input-", suffix=".yaml")
-        except OSError:
-            return _rest_in_memory(display, head, total, read, max_bytes)
-        copies.append(path)
-        return _copy(display, os.fdopen(fd, "wb"), path, head, total, read, max_bytes)
+            size += len(block)
+            if size > SPOOL_BYTES:
+                break
+        else:
+            return Source(display, b"".join(head))
+        copy = _temporary_file(copies)
+        if copy is None:  # no temporary folder: the rest is kept in memory too
+            return Source(display, b"".join(itertools.chain(head, blocks)))
+        return _copy(display, copy, itertools.chain(head, blocks))
+    except _TooLarge:
+        return too_large(display, max_bytes)
     except (OSError, ValueError) as exc:
         if item == STDIN:
             return Source(display, None, f"cannot read standard input: {exc}")
@@ -87,29 +86,49 @@ def _read_once(item: str, max_bytes: int, copies: list[str]) -> Source | str:
         close()
 
 
+class _TooLarge(Exception):
+    """The input is over the file size limit."""
+
+
+def _blocks(read: Callable[[int], bytes], max_bytes: int) -> Iterator[bytes]:
+    """The input's blocks to its end; _TooLarge once more than `max_bytes` were read."""
+    total = 0
+    while block := read(min(_BLOCK, max_bytes + 1 - total)):
+        total += len(block)
+        if total > max_bytes:
+            raise _TooLarge
+        yield block
+
+
+def _temporary_file(copies: list[str]) -> tuple[BinaryIO, str] | None:
+    """A new private temporary file, opened for writing, and its path (listed in `copies`)."""
+    import tempfile  # (only here: a run that copies nothing does not import it)
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="sts-input-", suffix=".yaml")
+    except OSError:
+        return None
+    copies.append(path)
+    return os.fdopen(fd, "wb"), path
+
+
 class _CopyFailed(OSError):
     """The temporary copy could not be written (a full disk): not a problem of the input."""
 
 
-def _copy(display: str, copy: BinaryIO, path: str, head: list[bytes], total: int, read: Callable[[int], bytes],
-          max_bytes: int) -> Source | str:
-    """Write what was read and the rest of the input to `copy`: its path, or a Source saying why not."""
+def _copy(display: str, copy: tuple[BinaryIO, str], blocks: Iterator[bytes]) -> Source | str:
+    """Write `blocks` to the copy: its path, or a Source saying why it could not be written."""
+    handle, path = copy
     try:
-        for block in head:
-            _write(copy, block)
-        head.clear()
-        while block := read(min(_BLOCK, max_bytes + 1 - total)):
-            total += len(block)
-            if total > max_bytes:
-                return too_large(display, max_bytes)
-            _write(copy, block)
-        _write(copy, None)
+        for block in blocks:
+            _write(handle, block)
+        _write(handle, None)
     except _CopyFailed as exc:
         return Source(display, None, f"cannot copy {display} to a temporary file: {exc.strerror or exc} "
                       "(set TMPDIR to a folder with room)")
     finally:
         with suppress(OSError):  # (after a failed write, closing may fail to flush again)
-            copy.close()
+            handle.close()
     return path
 
 
@@ -122,13 +141,3 @@ def _write(copy: BinaryIO, block: bytes | None) -> None:
             copy.write(block)
     except OSError as exc:
         raise _CopyFailed(exc.errno, exc.strerror) from None
-
-
-def _rest_in_memory(display: str, head: list[bytes], total: int, read: Callable[[int], bytes],
-                    max_bytes: int) -> Source:
-    while block := read(min(_BLOCK, max_bytes + 1 - total)):
-        total += len(block)
-        if total > max_bytes:
-            return too_large(display, max_bytes)
-        head.append(block)
-    return Source(display, b"".join(head))
