@@ -267,8 +267,6 @@ def _collect_file(collected: _Collected, file: FileResult) -> int:
     collected.rule_findings.extend(file.rule_findings)
     if not loaded.findings:
         loaded.findings = _NO_FINDINGS  # (thousands of files: one empty list for all)
-    if file.more:
-        _make_compact(file)
     records = _records(collected.store, file, 0)
     if records is None:
         collected.files.append((file.results, None))
@@ -286,9 +284,8 @@ def _collect_part(collected: _Collected, file: FileResult, before: int) -> int:
         loaded.findings = [*loaded.findings, *part.findings]  # (never into the shared empty list)
     loaded.documents += part.documents
     collected.rule_findings.extend(file.rule_findings)
-    _make_compact(file)
     records = _records(collected.store, file, before)
-    assert records is not None
+    assert records is not None  # (a part is made by `filecheck.finish_file`: its objects are compact copies)
     span, found = records
     spans, findings = collected.files[-1]
     spans.append(span)
@@ -298,17 +295,6 @@ def _collect_part(collected: _Collected, file: FileResult, before: int) -> int:
         else:
             findings.update(found)
     return before + len(part.objects)
-
-
-def _make_compact(file: FileResult) -> None:
-    """A stream's parts are kept as compact copies (their objects always are, coming from
-    `filecheck.finish_file`; this is for any other caller)."""
-    from sts_cli.filecheck import slim
-
-    loaded = file.loaded
-    if not all(obj.compact and obj.origin == loaded.origin for obj in loaded.objects):
-        loaded.objects = [obj if obj.compact and obj.origin == loaded.origin else slim(obj, found)
-                          for obj, found in zip(loaded.objects, file.results, strict=True)]
 
 
 def _records(store: BlockStore, file: FileResult, first: int) -> tuple[Any, dict[int, list[Finding]]] | None:
